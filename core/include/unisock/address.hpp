@@ -1,0 +1,109 @@
+#pragma once
+// Addresses: IPv4, IPv6 (with scope and flow info) and Unix-domain paths, as plain values.
+// Parsing and formatting are portable code, so the same text is accepted or rejected on
+// every OS; the conversion to the OS structures happens inside platform/ only.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace unisock {
+
+// Address families (AF_INET, AF_INET6, AF_UNIX). Any other value is passed through to
+// the OS check and fails with errc::address_family_not_supported.
+enum class family : int { unspecified = 0, ipv4 = 1, ipv6 = 2, local = 3 };
+
+// "ipv4", "ipv6", "local", "unspecified" or "family(N)".
+std::string to_string(family f);
+
+// An IP address without a port. Holds 4 bytes for IPv4, 16 for IPv6.
+class ip_address {
+public:
+    using v4_bytes = std::array<std::uint8_t, 4>;
+    using v6_bytes = std::array<std::uint8_t, 16>;
+
+    ip_address() noexcept = default; // 0.0.0.0
+    static ip_address v4(v4_bytes bytes) noexcept;
+    static ip_address v6(const v6_bytes& bytes, std::uint32_t scope_id = 0) noexcept;
+    static ip_address v4_any() noexcept { return v4({0, 0, 0, 0}); }
+    static ip_address v4_loopback() noexcept { return v4({127, 0, 0, 1}); }
+    static ip_address v6_any() noexcept { return v6({}); }
+    static ip_address v6_loopback() noexcept;
+
+    // Parses dotted-quad IPv4 ("127.0.0.1": four decimal octets 0..255, no leading zeros)
+    // or IPv6 text ("::1", "fe80::1%3", "::ffff:1.2.3.4"); a scope after '%' must be a
+    // number. Fails with errc::invalid_argument; the throwing form raises socket_error.
+    static ip_address parse(std::string_view text);
+    static ip_address parse(std::string_view text, std::error_code& ec) noexcept;
+
+    family family() const noexcept { return family_; }
+    bool is_v4() const noexcept { return family_ == family::ipv4; }
+    bool is_v6() const noexcept { return family_ == family::ipv6; }
+    bool is_loopback() const noexcept;
+    bool is_unspecified() const noexcept;
+    v4_bytes to_v4() const noexcept; // first 4 bytes
+    const v6_bytes& bytes() const noexcept { return bytes_; }
+    std::uint32_t scope_id() const noexcept { return scope_id_; }
+
+    // "127.0.0.1", "::1", "fe80::1%3" (RFC 5952 form: lower case, longest zero run as ::).
+    std::string to_string() const;
+
+    friend bool operator==(const ip_address&, const ip_address&) noexcept = default;
+
+private:
+    enum family family_ = family::ipv4;
+    v6_bytes bytes_{};
+    std::uint32_t scope_id_ = 0;
+};
+
+// Longest Unix-domain socket path accepted on every OS (bytes, without the terminating
+// NUL): the smallest sun_path (104 bytes on macOS) minus one. Longer paths fail with
+// errc::name_too_long instead of being truncated.
+inline constexpr std::size_t max_local_path = 103;
+
+// A socket address: an IP address and port, or a Unix-domain path.
+class address {
+public:
+    address() noexcept = default; // 0.0.0.0:0
+    address(const ip_address& ip, std::uint16_t port) noexcept : ip_(ip), port_(port) {}
+    static address v4(ip_address::v4_bytes bytes, std::uint16_t port) noexcept {
+        return {ip_address::v4(bytes), port};
+    }
+    static address v4_loopback(std::uint16_t port) noexcept { return {ip_address::v4_loopback(), port}; }
+    static address v6_loopback(std::uint16_t port) noexcept { return {ip_address::v6_loopback(), port}; }
+    static address v4_any(std::uint16_t port) noexcept { return {ip_address::v4_any(), port}; }
+
+    // A Unix-domain path. A leading '\0' names a Linux abstract socket (see
+    // capabilities().abstract_local). Fails with errc::name_too_long past max_local_path
+    // and errc::invalid_argument for an empty path or one with an embedded NUL.
+    static address local(std::string_view path);
+    static address local(std::string_view path, std::error_code& ec);
+
+    // Parses "127.0.0.1:80", "[::1]:80", "[fe80::1%2]:80", or "unix:/path". The port must
+    // be decimal 0..65535. Fails with errc::invalid_argument.
+    static address parse(std::string_view text);
+    static address parse(std::string_view text, std::error_code& ec);
+
+    family family() const noexcept { return is_local_ ? family::local : ip_.family(); }
+    const ip_address& ip() const noexcept { return ip_; }
+    std::uint16_t port() const noexcept { return port_; }
+    std::uint32_t flow_info() const noexcept { return flow_info_; }
+    void set_flow_info(std::uint32_t value) noexcept { flow_info_ = value; }
+    const std::string& path() const noexcept { return path_; } // local addresses only
+
+    // "127.0.0.1:80", "[::1]:80", "unix:/path" (abstract names as "unix:@name").
+    std::string to_string() const;
+
+    friend bool operator==(const address&, const address&) noexcept = default;
+
+private:
+    ip_address ip_;
+    std::uint16_t port_ = 0;
+    std::uint32_t flow_info_ = 0;
+    bool is_local_ = false;
+    std::string path_;
+};
+
+} // namespace unisock

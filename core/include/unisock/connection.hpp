@@ -1,0 +1,57 @@
+#pragma once
+// Helpers built on socket, as in Python's socket module: create_connection,
+// create_server, socketpair; and exchange, the duplex helper that sends and receives at
+// once so that two peers writing large payloads cannot deadlock.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "unisock/address.hpp"
+#include "unisock/socket.hpp"
+
+namespace unisock {
+
+// Resolves host and tries each address in turn until one connects, under one overall
+// timeout (nullopt = block). The socket keeps that timeout. The error is the last
+// address's error (gai_error if resolution fails).
+socket create_connection(std::string_view host, std::uint16_t port,
+                         std::optional<timeout_duration> timeout = std::nullopt);
+socket create_connection(std::string_view host, std::uint16_t port,
+                         std::optional<timeout_duration> timeout, std::error_code& ec);
+
+struct server_options {
+    int backlog = default_backlog;
+    // A server wants to restart at once over TIME_WAIT, never to share a live port.
+    reuse_policy reuse = reuse_policy::rebind_after_close;
+    // For an IPv6 address: also accept IPv4 clients (v6_only = false).
+    bool dual_stack = false;
+};
+
+// socket + reuse policy + bind + listen, for IPv4, IPv6 or a Unix path.
+socket create_server(const address& local, const server_options& options = {});
+socket create_server(const address& local, const server_options& options, std::error_code& ec);
+
+struct socket_pair {
+    socket first;
+    socket second;
+};
+
+// Two connected sockets. family::unspecified picks family::local where the OS has a
+// native socketpair (POSIX) and an IPv4 loopback pair elsewhere (Windows, emulated over
+// a listener that accepts only the expected peer).
+socket_pair socketpair(family f = family::unspecified, socket_type t = socket_type::stream);
+socket_pair socketpair(family f, socket_type t, std::error_code& ec);
+
+// Sends all of out while receiving up to expected bytes, whichever way the peer
+// proceeds, until both are done, the peer closes (the bytes so far are returned), or
+// the timeout passes (timed_out). Two peers that both write large payloads before
+// reading complete with exchange where send-then-recv would deadlock.
+std::string exchange(socket& sock, const_bytes out, std::size_t expected,
+                     std::optional<timeout_duration> timeout = std::nullopt);
+std::string exchange(socket& sock, const_bytes out, std::size_t expected,
+                     std::optional<timeout_duration> timeout, std::error_code& ec);
+
+} // namespace unisock

@@ -1,0 +1,93 @@
+#pragma once
+// Typed socket options, set and read with socket::set_option / socket::get_option:
+//
+//   sock.set_option(unisock::option::no_delay{true});
+//   bool on = sock.get_option<unisock::option::no_delay>().value;
+//
+// Each maps to one native option per OS, translated inside platform/. An option the OS
+// does not have fails with errc::operation_not_supported, never silently.
+
+#include <chrono>
+#include <optional>
+
+namespace unisock {
+
+// Which option a typed option stands for (used by the backends' translation tables).
+enum class option_name {
+    reuse,               // reuse_policy, see below
+    keep_alive,          // SO_KEEPALIVE
+    keep_alive_timing,   // TCP_KEEPIDLE/TCP_KEEPALIVE, TCP_KEEPINTVL, TCP_KEEPCNT; SIO_KEEPALIVE_VALS
+    no_delay,            // TCP_NODELAY
+    linger,              // SO_LINGER
+    receive_buffer_size, // SO_RCVBUF
+    send_buffer_size,    // SO_SNDBUF
+    broadcast,           // SO_BROADCAST
+    v6_only,             // IPV6_V6ONLY
+};
+
+// How a listening address may be shared.
+enum class reuse_policy {
+    // Never two live sockets on one address. The default on every OS: nothing on POSIX,
+    // SO_EXCLUSIVEADDRUSE on Windows (where plain SO_REUSEADDR would let others steal it).
+    exclusive,
+    // Rebind a port whose old connections sit in TIME_WAIT, while two live listeners on
+    // one port still fail: SO_REUSEADDR on POSIX; on Windows neither option is set.
+    rebind_after_close,
+    // Several listeners share one port and the kernel balances connections between them:
+    // SO_REUSEPORT on Linux; errc::operation_not_supported elsewhere.
+    load_balanced,
+};
+
+// TCP keep-alive timing. Unset fields keep the OS default; a field the OS cannot set
+// fails with errc::operation_not_supported rather than being ignored.
+struct keep_alive_timing {
+    std::optional<std::chrono::seconds> idle;     // before the first probe
+    std::optional<std::chrono::seconds> interval; // between probes
+    std::optional<int> count;                     // probes before the connection drops
+    friend bool operator==(const keep_alive_timing&, const keep_alive_timing&) = default;
+};
+
+namespace option {
+struct reuse {
+    static constexpr option_name name = option_name::reuse;
+    reuse_policy value = reuse_policy::exclusive;
+};
+struct keep_alive {
+    static constexpr option_name name = option_name::keep_alive;
+    bool value = false;
+};
+struct keep_alive_timing {
+    static constexpr option_name name = option_name::keep_alive_timing;
+    unisock::keep_alive_timing value;
+};
+struct no_delay {
+    static constexpr option_name name = option_name::no_delay;
+    bool value = false;
+};
+// Graceful close waits up to value for unsent data; nullopt = off (close returns at once
+// and the OS sends the rest in the background). Zero seconds is an abortive close.
+struct linger {
+    static constexpr option_name name = option_name::linger;
+    std::optional<std::chrono::seconds> value;
+};
+struct receive_buffer_size {
+    static constexpr option_name name = option_name::receive_buffer_size;
+    int value = 0;
+};
+struct send_buffer_size {
+    static constexpr option_name name = option_name::send_buffer_size;
+    int value = 0;
+};
+struct broadcast {
+    static constexpr option_name name = option_name::broadcast;
+    bool value = false;
+};
+// IPv6 sockets are created with v6_only = true on every OS (Windows' default); set it to
+// false before bind for a dual-stack socket.
+struct v6_only {
+    static constexpr option_name name = option_name::v6_only;
+    bool value = true;
+};
+} // namespace option
+
+} // namespace unisock

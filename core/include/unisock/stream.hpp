@@ -1,0 +1,62 @@
+#pragma once
+// A buffered stream over a connected socket (Python's socket.makefile("rwb")).
+// Reads and writes honour the socket's timeout; the socket is borrowed, not owned.
+
+#include <cstddef>
+#include <string>
+#include <system_error>
+
+#include "unisock/bytes.hpp"
+#include "unisock/socket.hpp"
+
+namespace unisock {
+
+class stream {
+public:
+    static constexpr std::size_t default_buffer_size = 8192;
+    static constexpr std::size_t default_line_limit = 65536;
+
+    explicit stream(socket& sock, std::size_t buffer_size = default_buffer_size);
+    stream(const stream&) = delete;
+    stream& operator=(const stream&) = delete;
+    // Does not flush: call flush() (a destructor cannot report a failed send).
+    ~stream() = default;
+
+    // Up to max_size bytes: blocks until max_size bytes or end of stream (Python's
+    // BufferedReader.read(n)). Empty only at end of stream.
+    std::string read(std::size_t max_size);
+    std::string read(std::size_t max_size, std::error_code& ec);
+
+    // Exactly size bytes; fails with unexpected_eof if the peer closes first (the bytes
+    // that did arrive are dropped by the throwing form, returned by the no-throw form).
+    std::string read_exact(std::size_t size);
+    std::string read_exact(std::size_t size, std::error_code& ec);
+
+    // One line including its '\n', at most max_length bytes (a longer line comes back in
+    // pieces of max_length). At end of stream: the partial last line, then empty.
+    std::string readline(std::size_t max_length = default_line_limit);
+    std::string readline(std::size_t max_length, std::error_code& ec);
+
+    // Buffers data; sends when the buffer fills.
+    void write(const_bytes data);
+    void write(const_bytes data, std::error_code& ec);
+
+    // Sends everything buffered (sendall).
+    void flush();
+    void flush(std::error_code& ec);
+
+    socket& underlying() noexcept { return *sock_; }
+
+private:
+    // Receives once into the read buffer; false at end of stream.
+    bool fill(std::error_code& ec);
+    std::string take(std::size_t size);
+
+    socket* sock_;
+    std::size_t buffer_size_;
+    std::string read_buffer_;
+    std::size_t read_pos_ = 0;
+    std::string write_buffer_;
+};
+
+} // namespace unisock

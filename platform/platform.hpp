@@ -1,0 +1,137 @@
+#pragma once
+// The one internal interface between core/ and the OS. platform/posix/ and
+// platform/windows/ each implement every function here, in files of the same names
+// (a missing function is a link error on that OS). No OS header is included here, so
+// core/ never sees one. Every function reports failure as a std::error_code built from
+// the native code (category "errno"/"winsock"/"getaddrinfo"), which compares equal to
+// unisock::errc through that category.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "unisock/address.hpp"
+#include "unisock/options.hpp"
+#include "unisock/resolver.hpp"
+#include "unisock/socket.hpp"
+#include "unisock/system.hpp"
+
+namespace unisock::platform {
+
+using handle = native_handle_type;
+using deadline = std::optional<std::chrono::steady_clock::time_point>;
+
+// ---- init.cpp: network stack start-up ------------------------------------------------
+// Starts the stack once per process, thread-safely (a function-local static), and keeps
+// its result; torn down at exit. POSIX: always a false code.
+std::error_code ensure_initialized() noexcept;
+// One reference of the explicit RAII guard (WSAStartup / WSACleanup).
+std::error_code startup() noexcept;
+void cleanup() noexcept;
+
+// ---- error.cpp: the one translation table per OS ---------------------------------------
+// "errno" on POSIX, "winsock" on Windows; default_error_condition maps to unisock::errc.
+const std::error_category& system_category() noexcept;
+// "getaddrinfo" (EAI_*) on POSIX; on Windows the EAI codes are WSA codes (system_category).
+const std::error_category& resolver_category() noexcept;
+// The last socket error of this thread (errno / WSAGetLastError), read right after the
+// failing call.
+std::error_code last_error() noexcept;
+// The table itself, exposed for its unit test: native code -> portable condition.
+errc translate_system_error(int native) noexcept;
+errc translate_resolver_error(int native) noexcept;
+
+// ---- socket.cpp: life cycle and data transfer -----------------------------------------
+// A new socket: non-blocking, close-on-exec / not inheritable, SIGPIPE suppressed,
+// exclusive address use, IPV6_V6ONLY=1, and on Windows UDP SIO_UDP_CONNRESET off.
+handle open_socket(family f, socket_type t, int protocol, std::error_code& ec) noexcept;
+// Reads the family and type of an adopted handle and makes it non-blocking.
+void adopt_socket(handle h, family& f, socket_type& t, std::error_code& ec) noexcept;
+// close(2)/closesocket, never retried.
+std::error_code close_socket(handle h) noexcept;
+// SO_LINGER {1, 0} then close: the peer sees a reset.
+void abort_socket(handle h) noexcept;
+std::error_code set_os_blocking(handle h, bool blocking) noexcept;
+
+std::error_code bind_socket(handle h, const address& local) noexcept;
+// backlog has already been checked (>= 0); max_backlog becomes SOMAXCONN.
+std::error_code listen_socket(handle h, int backlog) noexcept;
+// accept4/accept + the same flags as open_socket; would_block when none is waiting.
+handle accept_socket(handle h, address& peer, std::error_code& ec) noexcept;
+// Starts a connect: a false code (done), in_progress (wait for writable, then
+// connect_result), or the error. Windows' WSAEWOULDBLOCK is reported as in_progress.
+// On a Windows UDP socket this also switches ICMP reset reporting back on.
+std::error_code start_connect(handle h, const address& peer) noexcept;
+// getsockopt(SO_ERROR).
+std::error_code pending_error(handle h) noexcept;
+
+// Each returns the byte count; would_block when the call would have blocked.
+std::size_t send_some(handle h, const_bytes data, std::error_code& ec) noexcept;
+std::size_t recv_some(handle h, mutable_bytes buffer, std::error_code& ec) noexcept;
+std::size_t send_to(handle h, const_bytes data, const address& peer, std::error_code& ec) noexcept;
+// On an unconnected datagram socket an ICMP unreachable never surfaces here;
+// on a connected one it is connection_refused.
+std::size_t recv_from(handle h, mutable_bytes buffer, address& sender, std::error_code& ec) noexcept;
+std::error_code shutdown_socket(handle h, shutdown_how how) noexcept;
+
+address local_address(handle h, std::error_code& ec) noexcept;
+address peer_address(handle h, std::error_code& ec) noexcept;
+
+// socketpair(2), or on Windows a loopback TCP pair made through a private listener.
+void make_socket_pair(family f, socket_type t, handle out[2], std::error_code& ec) noexcept;
+
+// ---- options.cpp: typed options through one table per OS --------------------------------
+std::error_code set_option(handle h, option_name name, int value) noexcept; // bool options as 0/1
+std::error_code get_option(handle h, option_name name, int& value) noexcept;
+std::error_code set_linger(handle h, std::optional<std::chrono::seconds> value) noexcept;
+std::error_code get_linger(handle h, std::optional<std::chrono::seconds>& value) noexcept;
+std::error_code set_reuse(handle h, reuse_policy policy) noexcept;
+std::error_code get_reuse(handle h, reuse_policy& policy) noexcept;
+std::error_code set_keep_alive_timing(handle h, const keep_alive_timing& timing) noexcept;
+std::error_code get_keep_alive_timing(handle h, keep_alive_timing& timing) noexcept;
+std::error_code set_raw_option(handle h, int level, int name, const_bytes value) noexcept;
+std::size_t get_raw_option(handle h, int level, int name, mutable_bytes value,
+                           std::error_code& ec) noexcept;
+
+// ---- wait.cpp: the one wait primitive and the wake-up handle ---------------------------
+// A wake-up handle that makes wait() return operation_canceled once signalled (a pipe on
+// POSIX, a connected loopback UDP socket on Windows). It stays signalled until drained.
+struct waker {
+    handle read_end = invalid_native_handle;
+    handle write_end = invalid_native_handle;
+};
+waker open_waker(std::error_code& ec) noexcept;
+void signal_waker(const waker& w) noexcept;
+void drain_waker(const waker& w) noexcept;
+void close_waker(waker& w) noexcept;
+
+struct readiness {
+    bool readable = false;
+    bool writable = false; // on Windows also set when a connect failed (except set)
+};
+// Waits until h is ready for one of the requested directions, the deadline passes
+// (timed_out) or wake is signalled (operation_canceled; wake may be null). EINTR is
+// retried with the remaining time; a sub-millisecond remainder waits one millisecond,
+// never zero.
+readiness wait(handle h, bool for_read, bool for_write, const waker* wake, deadline until,
+               std::error_code& ec) noexcept;
+
+// ---- resolve.cpp: lookups ----------------------------------------------------------------
+std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
+                                       const resolve_hints& hints, std::error_code& ec);
+std::string host_name(std::error_code& ec);
+std::string name_of_address(const ip_address& ip, std::error_code& ec);
+std::uint16_t service_port(std::string_view service, std::string_view protocol, std::error_code& ec);
+std::string service_name(std::uint16_t port, std::string_view protocol, std::error_code& ec);
+
+// ---- system.cpp: what this OS offers -------------------------------------------------------
+platform_capabilities query_capabilities() noexcept;
+std::string_view os_name() noexcept;
+int backlog_limit() noexcept;
+
+} // namespace unisock::platform
