@@ -49,9 +49,9 @@ errc translate_resolver_error(int native) noexcept;
 // ---- socket.cpp: life cycle and data transfer -----------------------------------------
 // A new socket: non-blocking, close-on-exec / not inheritable, SIGPIPE suppressed,
 // exclusive address use, IPV6_V6ONLY=1, and on Windows UDP SIO_UDP_CONNRESET off.
-handle open_socket(family f, socket_type t, int protocol, std::error_code& ec) noexcept;
+handle open_socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept;
 // Reads the family and type of an adopted handle and makes it non-blocking.
-void adopt_socket(handle h, family& f, socket_type& t, std::error_code& ec) noexcept;
+void adopt_socket(handle h, address_family& f, socket_type& t, std::error_code& ec) noexcept;
 // close(2)/closesocket, never retried.
 std::error_code close_socket(handle h) noexcept;
 // SO_LINGER {1, 0} then close: the peer sees a reset.
@@ -83,7 +83,7 @@ address local_address(handle h, std::error_code& ec) noexcept;
 address peer_address(handle h, std::error_code& ec) noexcept;
 
 // socketpair(2), or on Windows a loopback TCP pair made through a private listener.
-void make_socket_pair(family f, socket_type t, handle out[2], std::error_code& ec) noexcept;
+void make_socket_pair(address_family f, socket_type t, handle out[2], std::error_code& ec) noexcept;
 
 // ---- options.cpp: typed options through one table per OS --------------------------------
 std::error_code set_option(handle h, option_name name, int value) noexcept; // bool options as 0/1

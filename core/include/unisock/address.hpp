@@ -13,10 +13,10 @@ namespace unisock {
 
 // Address families (AF_INET, AF_INET6, AF_UNIX). Any other value is passed through to
 // the OS check and fails with errc::address_family_not_supported.
-enum class family : int { unspecified = 0, ipv4 = 1, ipv6 = 2, local = 3 };
+enum class address_family : int { unspecified = 0, ipv4 = 1, ipv6 = 2, local = 3 };
 
 // "ipv4", "ipv6", "local", "unspecified" or "family(N)".
-std::string to_string(family f);
+std::string to_string(address_family f);
 
 // An IP address without a port. Holds 4 bytes for IPv4, 16 for IPv6.
 class ip_address {
@@ -38,9 +38,9 @@ public:
     static ip_address parse(std::string_view text);
     static ip_address parse(std::string_view text, std::error_code& ec) noexcept;
 
-    family family() const noexcept { return family_; }
-    bool is_v4() const noexcept { return family_ == family::ipv4; }
-    bool is_v6() const noexcept { return family_ == family::ipv6; }
+    address_family family() const noexcept { return family_; }
+    bool is_v4() const noexcept { return family_ == address_family::ipv4; }
+    bool is_v6() const noexcept { return family_ == address_family::ipv6; }
     bool is_loopback() const noexcept;
     bool is_unspecified() const noexcept;
     v4_bytes to_v4() const noexcept; // first 4 bytes
@@ -53,7 +53,7 @@ public:
     friend bool operator==(const ip_address&, const ip_address&) noexcept = default;
 
 private:
-    enum family family_ = family::ipv4;
+    address_family family_ = address_family::ipv4;
     v6_bytes bytes_{};
     std::uint32_t scope_id_ = 0;
 };
@@ -86,7 +86,7 @@ public:
     static address parse(std::string_view text);
     static address parse(std::string_view text, std::error_code& ec);
 
-    family family() const noexcept { return is_local_ ? family::local : ip_.family(); }
+    address_family family() const noexcept { return is_local_ ? address_family::local : ip_.family(); }
     const ip_address& ip() const noexcept { return ip_; }
     std::uint16_t port() const noexcept { return port_; }
     std::uint32_t flow_info() const noexcept { return flow_info_; }

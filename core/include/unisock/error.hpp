@@ -9,6 +9,7 @@
 //   ec.value();                                          // ECONNREFUSED or WSAECONNREFUSED
 //   ec.category().name();                                // "errno" or "winsock"
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -66,12 +67,18 @@ std::error_code make_error_code(errc e) noexcept;
 errc portable_error(const std::error_code& ec) noexcept;
 
 // Raised for every socket failure, like Python's socket.error / OSError.
+// what() reads "<operation> <context>: <reason> [<namespace> <native code>]", e.g.
+// "connect 127.0.0.1:9: Connection refused [errno 111]".
 class socket_error : public std::system_error {
 public:
     socket_error(std::error_code ec, const std::string& what);
+    const char* what() const noexcept override { return what_.what(); }
     errc portable() const noexcept { return portable_error(code()); }
     int native_code() const noexcept { return code().value(); }
     std::string_view native_namespace() const noexcept { return code().category().name(); }
+
+private:
+    std::runtime_error what_; // a reference-counted string: copying never throws
 };
 
 // Raised when name or service resolution fails (Python's socket.gaierror).

@@ -17,7 +17,7 @@
 namespace unisock {
 
 struct resolve_hints {
-    enum family family = family::unspecified; // unspecified = IPv4 and IPv6
+    address_family family = address_family::unspecified; // unspecified = IPv4 and IPv6
     std::optional<socket_type> type;          // nullopt = any
     int protocol = 0;
     bool passive = false;        // AI_PASSIVE: an empty host means "any address", for bind
@@ -26,7 +26,7 @@ struct resolve_hints {
 };
 
 struct resolved_endpoint {
-    enum family family = family::unspecified;
+    address_family family = address_family::unspecified;
     socket_type type = socket_type::stream;
     int protocol = 0;
     address endpoint;

@@ -45,8 +45,9 @@ std::string to_string(socket_type t);
 enum class shutdown_how { read, write, both };
 
 // What socket::wait waits for. writable also reports a failed connect (on Windows it
-// watches select()'s except set, which is where Winsock reports one).
-enum class wait_for { readable, writable };
+// watches select()'s except set, which is where Winsock reports one). either returns
+// when the socket is readable or writable.
+enum class wait_for { readable, writable, either };
 
 // The backlog listen() uses when none is given (Python's default: min(SOMAXCONN, 128)).
 inline constexpr int default_backlog = 128;
@@ -85,8 +86,8 @@ public:
     // suppressed, exclusive address use, and v6_only=true for IPv6. Bad family, type or
     // protocol fail with address_family_not_supported, socket_type_not_supported or
     // protocol_not_supported (socket_error).
-    socket(family f, socket_type t, int protocol = 0);
-    socket(family f, socket_type t, int protocol, std::error_code& ec) noexcept;
+    socket(address_family f, socket_type t, int protocol = 0);
+    socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept;
 
     // Takes ownership of an open OS socket (Python's socket(fileno=...)): the family and
     // type are read from the OS and it is switched to unisock's internal non-blocking
@@ -101,7 +102,7 @@ public:
     ~socket();
 
     bool is_open() const noexcept { return handle_ != invalid_native_handle; }
-    family family() const noexcept { return family_; }
+    address_family family() const noexcept { return family_; }
     socket_type type() const noexcept { return type_; }
 
     // bind(2): '' in Python is ip_address::v4_any(); port 0 picks a free port (read it
@@ -252,7 +253,7 @@ public:
     native_handle_type release() noexcept;
 
 private:
-    socket(native_handle_type handle, enum family f, socket_type t) noexcept;
+    socket(native_handle_type handle, address_family f, socket_type t) noexcept;
 
     void set_option_value(option_name name, bool value, std::error_code& ec) noexcept;
     void set_option_value(option_name name, int value, std::error_code& ec) noexcept;
@@ -269,12 +270,22 @@ private:
     void get_option_value(option_name name, keep_alive_timing& value,
                           std::error_code& ec) const noexcept;
 
-    // Waits for what under deadline (nullopt = none) unless the timeout is zero.
-    std::error_code wait_until(wait_for what, std::optional<std::chrono::steady_clock::time_point> deadline) noexcept;
-    std::optional<std::chrono::steady_clock::time_point> deadline_from_now() const noexcept;
+    using time_point = std::chrono::steady_clock::time_point;
+
+    void close_quietly() noexcept;
+    std::error_code check_open() const noexcept;
+    // check_open, then operation_canceled while canceled.
+    std::error_code check_usable() const noexcept;
+    std::error_code check_family(const address& peer) const noexcept;
+    bool non_blocking() const noexcept;
+    std::optional<time_point> deadline_from_now() const noexcept;
+    // Waits for what until deadline (nullopt = none), the waker included.
+    std::error_code wait_until(wait_for what, std::optional<time_point> deadline) noexcept;
+    // A callable that waits for what under one deadline, fixed the first time it waits.
+    auto waiter(wait_for what) noexcept;
 
     native_handle_type handle_ = invalid_native_handle;
-    enum family family_ = family::unspecified;
+    address_family family_ = address_family::unspecified;
     socket_type type_ = socket_type::stream;
     std::optional<timeout_duration> timeout_;
     std::unique_ptr<detail::cancel_state> cancel_;

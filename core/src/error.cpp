@@ -1,0 +1,115 @@
+#include "unisock/error.hpp"
+
+#include <string>
+
+namespace unisock {
+
+namespace {
+
+const char* describe(errc e) noexcept {
+    switch (e) {
+    case errc::would_block: return "operation would block";
+    case errc::in_progress: return "operation in progress";
+    case errc::already_in_progress: return "operation already in progress";
+    case errc::timed_out: return "timed out";
+    case errc::operation_canceled: return "operation canceled";
+    case errc::interrupted: return "interrupted";
+    case errc::connection_refused: return "connection refused";
+    case errc::connection_reset: return "connection reset by peer";
+    case errc::connection_aborted: return "connection aborted";
+    case errc::broken_pipe: return "broken pipe";
+    case errc::not_connected: return "socket is not connected";
+    case errc::already_connected: return "socket is already connected";
+    case errc::address_in_use: return "address already in use";
+    case errc::address_not_available: return "address not available";
+    case errc::address_family_not_supported: return "address family not supported";
+    case errc::protocol_not_supported: return "protocol not supported";
+    case errc::socket_type_not_supported: return "socket type not supported";
+    case errc::operation_not_supported: return "operation not supported";
+    case errc::network_down: return "network is down";
+    case errc::network_unreachable: return "network is unreachable";
+    case errc::host_unreachable: return "host is unreachable";
+    case errc::bad_descriptor: return "bad socket descriptor";
+    case errc::invalid_argument: return "invalid argument";
+    case errc::message_size: return "message too long";
+    case errc::no_buffer_space: return "no buffer space available";
+    case errc::too_many_open_files: return "too many open files";
+    case errc::permission_denied: return "permission denied";
+    case errc::name_too_long: return "name too long";
+    case errc::host_not_found: return "host not found";
+    case errc::try_again: return "temporary failure in name resolution";
+    case errc::service_not_found: return "service not found";
+    case errc::resolver_failure: return "name resolution failed";
+    case errc::not_initialized: return "network subsystem not initialized";
+    case errc::unexpected_eof: return "unexpected end of stream";
+    case errc::unknown: return "unknown error";
+    }
+    return "unknown error";
+}
+
+class portable_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "unisock"; }
+    std::string message(int value) const override { return describe(static_cast<errc>(value)); }
+};
+
+bool is_resolver_error(errc e) noexcept {
+    return e == errc::host_not_found || e == errc::try_again || e == errc::service_not_found ||
+           e == errc::resolver_failure;
+}
+
+std::string compose_message(const std::error_code& ec, std::string_view operation,
+                            std::string_view context) {
+    std::string text(operation);
+    if (!context.empty()) {
+        text += ' ';
+        text += context;
+    }
+    text += ": ";
+    text += ec.message();
+    text += " [";
+    text += ec.category().name();
+    text += ' ';
+    text += std::to_string(ec.value());
+    text += ']';
+    return text;
+}
+
+} // namespace
+
+const std::error_category& portable_category() noexcept {
+    static const portable_category_impl instance;
+    return instance;
+}
+
+std::error_condition make_error_condition(errc e) noexcept {
+    return {static_cast<int>(e), portable_category()};
+}
+
+std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), portable_category()};
+}
+
+errc portable_error(const std::error_code& ec) noexcept {
+    if (!ec) return errc{};
+    const std::error_condition condition = ec.default_error_condition();
+    if (condition.category() != portable_category()) return errc::unknown;
+    return static_cast<errc>(condition.value());
+}
+
+socket_error::socket_error(std::error_code ec, const std::string& what)
+    : std::system_error(ec), what_(what) {}
+
+namespace detail {
+
+void throw_error(const std::error_code& ec, std::string_view operation, std::string_view context) {
+    const std::string what = compose_message(ec, operation, context);
+    const errc portable = portable_error(ec);
+    if (portable == errc::timed_out) throw timeout_error(ec, what);
+    if (is_resolver_error(portable)) throw gai_error(ec, what);
+    throw socket_error(ec, what);
+}
+
+} // namespace detail
+
+} // namespace unisock
