@@ -40,10 +40,10 @@ struct socket_pair {
 };
 
 // Two connected sockets. address_family::unspecified picks address_family::local where
-// the OS has a
-// native socketpair (POSIX) and an IPv4 loopback pair elsewhere (Windows, emulated over
-// a listener that accepts only the expected peer).
-socket_pair socketpair(address_family f = address_family::unspecified, socket_type t = socket_type::stream);
+// the OS has a native socketpair (POSIX) and an IPv4 loopback pair elsewhere (Windows,
+// emulated over a listener that accepts only the expected peer).
+socket_pair socketpair(address_family f = address_family::unspecified,
+                       socket_type t = socket_type::stream);
 socket_pair socketpair(address_family f, socket_type t, std::error_code& ec);
 
 // Sends all of out while receiving up to expected bytes, whichever way the peer
