@@ -1,0 +1,148 @@
+// Name and service lookups through getaddrinfo and friends.
+#include <netdb.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "platform/platform.hpp"
+#include "platform/posix/sockaddr.hpp"
+
+namespace unisock::platform {
+
+namespace {
+
+struct addrinfo_deleter {
+    void operator()(addrinfo* list) const noexcept { ::freeaddrinfo(list); }
+};
+using addrinfo_list = std::unique_ptr<addrinfo, addrinfo_deleter>;
+
+// EAI_SYSTEM means "see errno": the error is then a system one, not a resolver one.
+std::error_code resolver_error(int code) noexcept {
+    if (code == EAI_SYSTEM) return last_error();
+    return {code, resolver_category()};
+}
+
+int native_flags(const resolve_hints& hints) noexcept {
+    int flags = 0;
+    if (hints.passive) flags |= AI_PASSIVE;
+    if (hints.numeric_host) flags |= AI_NUMERICHOST;
+    if (hints.canonical_name) flags |= AI_CANONNAME;
+    return flags;
+}
+
+// An empty text is "none" (a null pointer) for getaddrinfo and getserv*.
+const char* or_null(const std::string& text) noexcept { return text.empty() ? nullptr : text.c_str(); }
+
+resolved_endpoint endpoint_of(const addrinfo& info, std::error_code& ec) {
+    resolved_endpoint result;
+    result.family = portable_family(info.ai_family).value_or(address_family::unspecified);
+    result.type = portable_type(info.ai_socktype).value_or(socket_type::stream);
+    result.protocol = info.ai_protocol;
+    result.endpoint = from_native(info.ai_addr, info.ai_addrlen, ec);
+    return result;
+}
+
+// getservbyname/getservbyport return static storage on POSIX (the _r forms are not
+// portable between glibc and macOS): one lookup at a time, copied out under the lock.
+std::mutex service_database;
+
+} // namespace
+
+std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
+                                       const resolve_hints& hints, std::error_code& ec) {
+    addrinfo wanted{};
+    if (hints.family != address_family::unspecified) {
+        const std::optional<int> af = native_family(hints.family);
+        if (!af) {
+            ec = make_error_code(errc::address_family_not_supported);
+            return {};
+        }
+        wanted.ai_family = *af;
+    }
+    if (hints.type) {
+        const std::optional<int> type = native_type(*hints.type);
+        if (!type) {
+            ec = make_error_code(errc::socket_type_not_supported);
+            return {};
+        }
+        wanted.ai_socktype = *type;
+    }
+    wanted.ai_protocol = hints.protocol;
+    wanted.ai_flags = native_flags(hints);
+
+    const std::string host_text(host);
+    const std::string service_text(service);
+    addrinfo* found = nullptr;
+    if (const int result = ::getaddrinfo(or_null(host_text), or_null(service_text), &wanted, &found); result != 0) {
+        ec = resolver_error(result);
+        return {};
+    }
+    const addrinfo_list list(found);
+
+    std::vector<resolved_endpoint> endpoints;
+    for (const addrinfo* info = list.get(); info != nullptr; info = info->ai_next) {
+        std::error_code skipped;
+        resolved_endpoint endpoint = endpoint_of(*info, skipped);
+        if (skipped) continue; // a family unisock does not model
+        if (endpoints.empty() && hints.canonical_name && info->ai_canonname != nullptr)
+            endpoint.canonical_name = info->ai_canonname;
+        endpoints.push_back(std::move(endpoint));
+    }
+    ec.clear();
+    return endpoints;
+}
+
+std::string host_name(std::error_code& ec) {
+    char name[256] = {}; // HOST_NAME_MAX is 64 on Linux, 255 on macOS; POSIX allows 255
+    if (::gethostname(name, sizeof name - 1) != 0) {
+        ec = last_error();
+        return {};
+    }
+    ec.clear();
+    return name;
+}
+
+std::string name_of_address(const ip_address& ip, std::error_code& ec) {
+    native_address native;
+    ip_to_native(ip, 0, 0, native);
+    char name[NI_MAXHOST] = {};
+    const int result = ::getnameinfo(native.get(), native.length, name, sizeof name, nullptr, 0, NI_NAMEREQD);
+    if (result != 0) {
+        ec = resolver_error(result);
+        return {};
+    }
+    ec.clear();
+    return name;
+}
+
+std::uint16_t service_port(std::string_view service, std::string_view protocol, std::error_code& ec) {
+    const std::string service_text(service);
+    const std::string protocol_text(protocol);
+    const std::lock_guard lock(service_database);
+    const servent* entry = ::getservbyname(service_text.c_str(), or_null(protocol_text));
+    if (entry == nullptr) {
+        ec = make_error_code(errc::service_not_found);
+        return 0;
+    }
+    ec.clear();
+    return ntohs(static_cast<std::uint16_t>(entry->s_port));
+}
+
+std::string service_name(std::uint16_t port, std::string_view protocol, std::error_code& ec) {
+    const std::string protocol_text(protocol);
+    const std::lock_guard lock(service_database);
+    const servent* entry = ::getservbyport(static_cast<int>(htons(port)), or_null(protocol_text));
+    if (entry == nullptr) {
+        ec = make_error_code(errc::service_not_found);
+        return {};
+    }
+    ec.clear();
+    return entry->s_name;
+}
+
+} // namespace unisock::platform
