@@ -80,9 +80,13 @@ public:
     // and errc::invalid_argument for an empty path or one with an embedded NUL.
     static address local(std::string_view path);
     static address local(std::string_view path, std::error_code& ec);
+    // The address of an unnamed Unix-domain socket (an unbound one, such as an accepted
+    // connection's peer or one end of a socketpair): family local, empty path, "unix:".
+    static address local_unnamed() noexcept;
 
-    // Parses "127.0.0.1:80", "[::1]:80", "[fe80::1%2]:80", or "unix:/path". The port must
-    // be decimal 0..65535. Fails with errc::invalid_argument.
+    // Parses "127.0.0.1:80", "[::1]:80", "[fe80::1%2]:80", or "unix:/path" ("unix:@name"
+    // for an abstract name, as to_string() writes it). The port must be decimal 0..65535.
+    // Fails with errc::invalid_argument.
     static address parse(std::string_view text);
     static address parse(std::string_view text, std::error_code& ec);
 

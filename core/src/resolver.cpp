@@ -1,0 +1,169 @@
+// Name and service lookups: argument checks here, the lookups themselves in
+// platform/*/resolve.cpp. Every lookup first makes sure the network stack is up, because
+// Windows refuses getaddrinfo and gethostname before WSAStartup.
+
+#include "unisock/resolver.hpp"
+
+#include <string>
+#include <string_view>
+
+#include "platform/platform.hpp"
+#include "unisock/error.hpp"
+
+namespace unisock {
+
+namespace {
+
+bool has_nul(std::string_view text) noexcept {
+    return text.find('\0') != std::string_view::npos;
+}
+
+bool is_ip_family(address_family f) noexcept {
+    return f == address_family::unspecified || f == address_family::ipv4 || f == address_family::ipv6;
+}
+
+bool is_known_type(socket_type t) noexcept {
+    return t == socket_type::stream || t == socket_type::datagram || t == socket_type::seqpacket ||
+           t == socket_type::raw;
+}
+
+// The error for hints getaddrinfo cannot take, found before any lookup so that every OS
+// gives the same one.
+std::error_code check_hints(const resolve_hints& hints) noexcept {
+    if (!is_ip_family(hints.family)) return make_error_code(errc::address_family_not_supported);
+    if (hints.type && !is_known_type(*hints.type)) return make_error_code(errc::socket_type_not_supported);
+    if (hints.protocol < 0) return make_error_code(errc::protocol_not_supported);
+    return {};
+}
+
+// "host:service" for error messages, with an IPv6 host in brackets.
+std::string describe(std::string_view host, std::string_view service) {
+    std::string text;
+    const bool bracket = host.find(':') != std::string_view::npos;
+    if (bracket) text += '[';
+    text += host;
+    if (bracket) text += ']';
+    text += ':';
+    text += service;
+    return text;
+}
+
+// "service/protocol" for error messages ("http/tcp", or "http" for any protocol).
+std::string describe_service(std::string_view service, std::string_view protocol) {
+    std::string text(service);
+    if (!protocol.empty()) {
+        text += '/';
+        text += protocol;
+    }
+    return text;
+}
+
+} // namespace
+
+std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
+                                       const resolve_hints& hints) {
+    std::error_code ec;
+    std::vector<resolved_endpoint> results = resolve(host, service, hints, ec);
+    detail::throw_if(ec, "getaddrinfo", describe(host, service));
+    return results;
+}
+
+std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
+                                       const resolve_hints& hints, std::error_code& ec) {
+    ec = check_hints(hints);
+    // The OS reads C strings: a NUL would silently cut the name short.
+    if (!ec && (has_nul(host) || has_nul(service))) ec = make_error_code(errc::invalid_argument);
+    if (!ec) ec = platform::ensure_initialized();
+    if (ec) return {};
+    return platform::resolve(host, service, hints, ec);
+}
+
+ip_address gethostbyname(std::string_view name) {
+    std::error_code ec;
+    const ip_address ip = gethostbyname(name, ec);
+    detail::throw_if(ec, "gethostbyname", name);
+    return ip;
+}
+
+ip_address gethostbyname(std::string_view name, std::error_code& ec) {
+    // Python's gethostbyname('') is INADDR_ANY.
+    if (name.empty()) {
+        ec.clear();
+        return ip_address::v4_any();
+    }
+    resolve_hints hints;
+    hints.family = address_family::ipv4;
+    hints.type = socket_type::stream; // one entry per address instead of one per type
+    const std::vector<resolved_endpoint> results = resolve(name, {}, hints, ec);
+    if (ec) return {};
+    if (results.empty()) {
+        ec = make_error_code(errc::host_not_found);
+        return {};
+    }
+    return results.front().endpoint.ip();
+}
+
+std::string gethostname() {
+    std::error_code ec;
+    std::string name = gethostname(ec);
+    detail::throw_if(ec, "gethostname");
+    return name;
+}
+
+std::string gethostname(std::error_code& ec) {
+    ec = platform::ensure_initialized();
+    if (ec) return {};
+    return platform::host_name(ec);
+}
+
+std::string gethostbyaddr(const ip_address& ip) {
+    std::error_code ec;
+    std::string name = gethostbyaddr(ip, ec);
+    if (!ec) return name;
+    // Python raises herror here, not gaierror: build the usual message, then rethrow it
+    // as herror.
+    try {
+        detail::throw_error(ec, "gethostbyaddr", ip.to_string());
+    } catch (const socket_error& e) {
+        throw herror(e.code(), e.what());
+    }
+}
+
+std::string gethostbyaddr(const ip_address& ip, std::error_code& ec) {
+    ec = platform::ensure_initialized();
+    if (ec) return {};
+    return platform::name_of_address(ip, ec);
+}
+
+std::uint16_t getservbyname(std::string_view service, std::string_view protocol) {
+    std::error_code ec;
+    const std::uint16_t port = getservbyname(service, protocol, ec);
+    detail::throw_if(ec, "getservbyname", describe_service(service, protocol));
+    return port;
+}
+
+std::uint16_t getservbyname(std::string_view service, std::string_view protocol, std::error_code& ec) {
+    if (service.empty()) {
+        ec = make_error_code(errc::service_not_found);
+        return 0;
+    }
+    ec = has_nul(service) || has_nul(protocol) ? make_error_code(errc::invalid_argument)
+                                               : platform::ensure_initialized();
+    if (ec) return 0;
+    return platform::service_port(service, protocol, ec);
+}
+
+std::string getservbyport(std::uint16_t port, std::string_view protocol) {
+    std::error_code ec;
+    std::string name = getservbyport(port, protocol, ec);
+    detail::throw_if(ec, "getservbyport", describe_service(std::to_string(port), protocol));
+    return name;
+}
+
+std::string getservbyport(std::uint16_t port, std::string_view protocol, std::error_code& ec) {
+    ec = has_nul(protocol) ? make_error_code(errc::invalid_argument) : platform::ensure_initialized();
+    if (ec) return {};
+    return platform::service_name(port, protocol, ec);
+}
+
+} // namespace unisock

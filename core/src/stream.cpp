@@ -1,0 +1,172 @@
+// The buffered stream: all I/O goes through the socket's public API, so the socket's
+// timeout and cancel() apply to every read and write.
+//
+// Read buffer: the bytes [read_pos_, size) of read_buffer_ are received but not yet
+// consumed.
+//
+// After an error (a timeout, say) the bytes received so far stay buffered and the next
+// call returns them; only end of stream hands out a partial result.
+
+#include "unisock/stream.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "unisock/error.hpp"
+
+namespace unisock {
+
+namespace {
+
+// The most a single read asks the socket for beyond the buffer size, so that a large
+// read(n) receives in big pieces without reserving n bytes up front.
+constexpr std::size_t max_receive_chunk = std::size_t{256} * 1024;
+
+// Drops the consumed prefix once it is at least half the buffer: each byte is moved at
+// most once per time the buffer doubles, so long inputs stay linear.
+void compact(std::string& buffer, std::size_t& consumed) {
+    if (consumed != 0 && consumed >= buffer.size() / 2) {
+        buffer.erase(0, consumed);
+        consumed = 0;
+    }
+}
+
+// One recv of up to amount bytes, appended to buffer; false at end of stream or on error.
+bool receive_into(socket& sock, std::string& buffer, std::size_t amount, std::error_code& ec) {
+    const std::size_t old_size = buffer.size();
+    buffer.resize(old_size + amount);
+    const std::size_t received = sock.recv_into(mutable_bytes(buffer.data() + old_size, amount), ec);
+    buffer.resize(old_size + received);
+    return !ec && received != 0;
+}
+
+} // namespace
+
+stream::stream(socket& sock, std::size_t buffer_size) : sock_(&sock), buffer_size_(buffer_size) {
+    // A zero-byte recv would read as end of stream.
+    if (buffer_size == 0)
+        detail::throw_error(make_error_code(errc::invalid_argument), "stream", "buffer size 0");
+}
+
+bool stream::fill(std::error_code& ec) {
+    compact(read_buffer_, read_pos_);
+    return receive_into(*sock_, read_buffer_, buffer_size_, ec);
+}
+
+std::string stream::take(std::size_t size) {
+    // Handing over the whole buffer moves it instead of copying, so bulk reads cost no
+    // copy; not when most of its capacity would go along unused.
+    if (read_pos_ == 0 && size == read_buffer_.size() && size >= read_buffer_.capacity() / 2)
+        return std::exchange(read_buffer_, {});
+    std::string taken = read_buffer_.substr(read_pos_, size);
+    read_pos_ += size;
+    if (read_pos_ == read_buffer_.size()) {
+        read_buffer_.clear();
+        read_pos_ = 0;
+    }
+    return taken;
+}
+
+std::string stream::read(std::size_t max_size) {
+    std::error_code ec;
+    std::string data = read(max_size, ec);
+    detail::throw_if(ec, "read", std::to_string(max_size) + " bytes");
+    return data;
+}
+
+std::string stream::read(std::size_t max_size, std::error_code& ec) {
+    ec.clear();
+    while (read_buffer_.size() - read_pos_ < max_size) {
+        const std::size_t missing = max_size - (read_buffer_.size() - read_pos_);
+        compact(read_buffer_, read_pos_);
+        const std::size_t amount = std::max(buffer_size_, std::min(missing, max_receive_chunk));
+        if (!receive_into(*sock_, read_buffer_, amount, ec)) break;
+    }
+    if (ec) return {};
+    return take(std::min(max_size, read_buffer_.size() - read_pos_));
+}
+
+std::string stream::read_exact(std::size_t size) {
+    std::error_code ec;
+    std::string data = read_exact(size, ec);
+    detail::throw_if(ec, "read_exact", std::to_string(data.size()) + " of " + std::to_string(size) + " bytes");
+    return data;
+}
+
+std::string stream::read_exact(std::size_t size, std::error_code& ec) {
+    std::string data = read(size, ec);
+    if (!ec && data.size() < size) ec = make_error_code(errc::unexpected_eof);
+    return data;
+}
+
+std::string stream::readline(std::size_t max_length) {
+    std::error_code ec;
+    std::string line = readline(max_length, ec);
+    detail::throw_if(ec, "readline", "up to " + std::to_string(max_length) + " bytes");
+    return line;
+}
+
+std::string stream::readline(std::size_t max_length, std::error_code& ec) {
+    ec.clear();
+    if (max_length == 0) {
+        ec = make_error_code(errc::invalid_argument);
+        return {};
+    }
+    // How far past read_pos_ has been searched already: each byte is scanned once.
+    std::size_t scanned = 0;
+    for (;;) {
+        const std::size_t available = read_buffer_.size() - read_pos_;
+        const std::size_t limit = std::min(available, max_length);
+        const std::size_t newline = read_buffer_.find('\n', read_pos_ + scanned);
+        if (newline != std::string::npos && newline - read_pos_ < limit) return take(newline - read_pos_ + 1);
+        if (available >= max_length) return take(max_length);
+        scanned = available;
+        if (!fill(ec)) break;
+    }
+    if (ec) return {};
+    return take(read_buffer_.size() - read_pos_); // end of stream: the partial last line
+}
+
+void stream::write(const_bytes data) {
+    std::error_code ec;
+    write(data, ec);
+    detail::throw_if(ec, "write", std::to_string(data.size()) + " bytes");
+}
+
+// Whatever happens, all of data is either sent or buffered afterwards: after an error,
+// flush() retries with the bytes that did not go.
+void stream::write(const_bytes data, std::error_code& ec) {
+    ec.clear();
+    const auto append = [this](const_bytes bytes) {
+        write_buffer_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    };
+    if (data.size() < buffer_size_) {
+        append(data);
+        if (write_buffer_.size() >= buffer_size_) flush(ec);
+        return;
+    }
+    // A large write goes straight to the socket instead of through the buffer.
+    flush(ec);
+    if (ec) {
+        append(data);
+        return;
+    }
+    const std::size_t sent = sock_->sendall(data, ec);
+    if (ec) append(data.after(sent));
+}
+
+void stream::flush() {
+    std::error_code ec;
+    flush(ec);
+    detail::throw_if(ec, "flush", std::to_string(write_buffer_.size()) + " bytes left");
+}
+
+void stream::flush(std::error_code& ec) {
+    ec.clear();
+    if (write_buffer_.empty()) return;
+    const std::size_t sent = sock_->sendall(write_buffer_, ec);
+    write_buffer_.erase(0, sent);
+}
+
+} // namespace unisock

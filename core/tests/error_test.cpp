@@ -1,0 +1,166 @@
+// The error model: portable codes, their category, and the exception hierarchy that
+// mirrors Python's (socket_error is OSError, gai_error is gaierror, timeout_error is
+// socket.timeout).
+
+#include "unisock/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <system_error>
+#include <type_traits>
+
+namespace {
+
+using unisock::errc;
+
+constexpr errc first_errc = errc::would_block;
+constexpr errc last_errc = errc::unknown;
+
+std::string message_of_throw(const std::error_code& ec, std::string_view operation,
+                             std::string_view context) {
+    try {
+        unisock::detail::throw_error(ec, operation, context);
+    } catch (const unisock::socket_error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+static_assert(std::is_base_of_v<std::system_error, unisock::socket_error>);
+static_assert(std::is_base_of_v<unisock::socket_error, unisock::gai_error>);
+static_assert(std::is_base_of_v<unisock::socket_error, unisock::herror>);
+static_assert(std::is_base_of_v<unisock::socket_error, unisock::timeout_error>);
+static_assert(std::is_error_condition_enum_v<errc>);
+
+TEST(error, portable_category_is_named_unisock) {
+    EXPECT_STREQ(unisock::portable_category().name(), "unisock");
+    EXPECT_EQ(&unisock::portable_category(), &unisock::portable_category());
+}
+
+TEST(error, make_error_code_uses_the_portable_category) {
+    const std::error_code ec = unisock::make_error_code(errc::timed_out);
+    EXPECT_TRUE(ec);
+    EXPECT_EQ(&ec.category(), &unisock::portable_category());
+    EXPECT_EQ(ec.value(), static_cast<int>(errc::timed_out));
+    EXPECT_EQ(ec, errc::timed_out);
+    EXPECT_NE(ec, errc::would_block);
+    EXPECT_EQ(unisock::portable_error(ec), errc::timed_out);
+}
+
+TEST(error, make_error_condition_uses_the_portable_category) {
+    const std::error_condition cond = unisock::make_error_condition(errc::connection_refused);
+    EXPECT_EQ(&cond.category(), &unisock::portable_category());
+    EXPECT_EQ(cond.value(), static_cast<int>(errc::connection_refused));
+    EXPECT_EQ(cond, errc::connection_refused);
+}
+
+TEST(error, every_code_has_a_message) {
+    std::set<std::string> messages;
+    for (int v = static_cast<int>(first_errc); v <= static_cast<int>(last_errc); ++v) {
+        const std::string text = unisock::make_error_code(static_cast<errc>(v)).message();
+        EXPECT_FALSE(text.empty()) << "errc value " << v;
+        messages.insert(text);
+    }
+    // Each condition reads differently, so a message tells which one happened.
+    EXPECT_EQ(messages.size(), static_cast<std::size_t>(static_cast<int>(last_errc) - static_cast<int>(first_errc) + 1));
+}
+
+TEST(error, every_code_maps_back_to_itself) {
+    for (int v = static_cast<int>(first_errc); v <= static_cast<int>(last_errc); ++v) {
+        const auto e = static_cast<errc>(v);
+        EXPECT_EQ(unisock::portable_error(unisock::make_error_code(e)), e) << v;
+    }
+}
+
+TEST(error, foreign_codes_have_no_portable_meaning) {
+    // A code from a category unisock does not know (here std's generic one) is unknown.
+    EXPECT_EQ(unisock::portable_error(std::make_error_code(std::errc::io_error)), errc::unknown);
+    EXPECT_NE(std::make_error_code(std::errc::io_error), errc::unknown);
+}
+
+TEST(error, no_error_is_not_a_condition) {
+    const std::error_code ok;
+    EXPECT_FALSE(ok);
+    EXPECT_NE(ok, errc::would_block);
+    EXPECT_NE(ok, errc::unknown);
+}
+
+TEST(error, socket_error_carries_code_and_message) {
+    const std::error_code ec = unisock::make_error_code(errc::address_in_use);
+    const unisock::socket_error e(ec, "bind 127.0.0.1:80: address already in use");
+    EXPECT_STREQ(e.what(), "bind 127.0.0.1:80: address already in use");
+    EXPECT_EQ(e.code(), ec);
+    EXPECT_EQ(e.portable(), errc::address_in_use);
+    EXPECT_EQ(e.native_code(), static_cast<int>(errc::address_in_use));
+    EXPECT_EQ(e.native_namespace(), "unisock");
+}
+
+TEST(error, socket_error_copies_keep_the_message) {
+    const unisock::socket_error original(unisock::make_error_code(errc::broken_pipe), "send: broken");
+    const unisock::socket_error copy = original; // NOLINT(performance-unnecessary-copy-initialization)
+    EXPECT_STREQ(copy.what(), "send: broken");
+    EXPECT_EQ(copy.code(), original.code());
+}
+
+TEST(error, socket_error_is_caught_as_system_error) {
+    try {
+        throw unisock::socket_error(unisock::make_error_code(errc::not_connected), "recv");
+    } catch (const std::system_error& e) {
+        EXPECT_EQ(e.code(), errc::not_connected);
+    }
+}
+
+TEST(error, throw_error_raises_timeout_error_for_timed_out) {
+    EXPECT_THROW(unisock::detail::throw_error(unisock::make_error_code(errc::timed_out), "recv"),
+                 unisock::timeout_error);
+    try {
+        unisock::detail::throw_error(unisock::make_error_code(errc::timed_out), "recv");
+    } catch (const unisock::socket_error& e) { // Python: socket.timeout is an OSError
+        EXPECT_EQ(e.portable(), errc::timed_out);
+    }
+}
+
+TEST(error, throw_error_raises_gai_error_for_resolver_codes) {
+    for (const errc e : {errc::host_not_found, errc::try_again, errc::service_not_found,
+                         errc::resolver_failure}) {
+        EXPECT_THROW(unisock::detail::throw_error(unisock::make_error_code(e), "getaddrinfo", "x"),
+                     unisock::gai_error)
+            << unisock::make_error_code(e).message();
+    }
+}
+
+TEST(error, throw_error_raises_plain_socket_error_otherwise) {
+    try {
+        unisock::detail::throw_error(unisock::make_error_code(errc::connection_refused), "connect");
+        FAIL() << "no exception";
+    } catch (const unisock::socket_error& e) {
+        EXPECT_EQ(dynamic_cast<const unisock::timeout_error*>(&e), nullptr);
+        EXPECT_EQ(dynamic_cast<const unisock::gai_error*>(&e), nullptr);
+        EXPECT_EQ(dynamic_cast<const unisock::herror*>(&e), nullptr);
+        EXPECT_EQ(e.portable(), errc::connection_refused);
+    }
+}
+
+TEST(error, throw_error_message_names_operation_and_context) {
+    const std::error_code ec = unisock::make_error_code(errc::connection_refused);
+    const std::string what = message_of_throw(ec, "connect", "127.0.0.1:9");
+    // "<operation> <context>: <reason> [<namespace> <native code>]"
+    EXPECT_EQ(what.rfind("connect 127.0.0.1:9: ", 0), 0u) << what;
+    EXPECT_NE(what.find(ec.message()), std::string::npos) << what;
+    EXPECT_NE(what.find("[unisock " + std::to_string(ec.value()) + "]"), std::string::npos) << what;
+}
+
+TEST(error, throw_error_message_without_context) {
+    const std::string what = message_of_throw(unisock::make_error_code(errc::would_block), "recv", {});
+    EXPECT_EQ(what.rfind("recv: ", 0), 0u) << what;
+}
+
+TEST(error, throw_if_does_nothing_on_success) {
+    EXPECT_NO_THROW(unisock::detail::throw_if(std::error_code{}, "recv"));
+    EXPECT_THROW(unisock::detail::throw_if(unisock::make_error_code(errc::bad_descriptor), "recv"),
+                 unisock::socket_error);
+}
+
+} // namespace

@@ -1,0 +1,221 @@
+// What the POSIX backend does to the OS socket underneath, read back with the raw
+// system calls: the internal non-blocking mode, close-on-exec, the blocking mode a
+// released handle gets back, explicit IPV6_V6ONLY, the reuse options, SIGPIPE left
+// alone, and raw setsockopt/getsockopt with native level and name numbers.
+
+#include "platform/platform.hpp"
+#include "unisock/connection.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <system_error>
+
+namespace {
+
+using namespace std::chrono_literals;
+using unisock::address;
+using unisock::address_family;
+using unisock::errc;
+using unisock::socket;
+using unisock::socket_type;
+
+int fd_of(const socket& s) { return static_cast<int>(s.native_handle()); }
+
+bool is_non_blocking(int fd) { return (::fcntl(fd, F_GETFL) & O_NONBLOCK) != 0; }
+
+bool is_close_on_exec(int fd) { return (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0; }
+
+int native_int_option(int fd, int level, int name) {
+    int value = -1;
+    socklen_t size = sizeof value;
+    EXPECT_EQ(::getsockopt(fd, level, name, &value, &size), 0) << "getsockopt " << level << "/" << name;
+    return value;
+}
+
+struct tcp_connection {
+    socket listener;
+    socket client;
+    socket server;
+};
+
+tcp_connection connect_loopback() {
+    tcp_connection c;
+    c.listener = socket(address_family::ipv4, socket_type::stream);
+    c.listener.bind(address::v4_loopback(0));
+    c.listener.listen();
+    c.listener.set_timeout(10s);
+    c.client = socket(address_family::ipv4, socket_type::stream);
+    c.client.set_timeout(10s);
+    c.client.connect(c.listener.local_address());
+    c.server = c.listener.accept().connection;
+    return c;
+}
+
+TEST(posix_native, new_sockets_are_non_blocking_and_close_on_exec) {
+    for (const socket_type t : {socket_type::stream, socket_type::datagram}) {
+        socket s(address_family::ipv4, t);
+        EXPECT_TRUE(is_non_blocking(fd_of(s))) << unisock::to_string(t);
+        EXPECT_TRUE(is_close_on_exec(fd_of(s))) << unisock::to_string(t);
+    }
+}
+
+TEST(posix_native, accepted_sockets_are_non_blocking_and_close_on_exec) {
+    tcp_connection c = connect_loopback();
+    EXPECT_TRUE(is_non_blocking(fd_of(c.server)));
+    EXPECT_TRUE(is_close_on_exec(fd_of(c.server)));
+}
+
+TEST(posix_native, socketpair_ends_are_non_blocking_and_close_on_exec) {
+    unisock::socket_pair p = unisock::socketpair();
+    for (const socket* s : {&p.first, &p.second}) {
+        EXPECT_TRUE(is_non_blocking(fd_of(*s)));
+        EXPECT_TRUE(is_close_on_exec(fd_of(*s)));
+    }
+}
+
+TEST(posix_native, released_handle_blocks_unless_the_timeout_was_zero) {
+    socket blocking(address_family::ipv4, socket_type::stream);
+    const int fd = static_cast<int>(blocking.release());
+    EXPECT_FALSE(is_non_blocking(fd));
+    ::close(fd);
+
+    socket timed(address_family::ipv4, socket_type::stream);
+    timed.set_timeout(2s);
+    const int timed_fd = static_cast<int>(timed.release());
+    EXPECT_FALSE(is_non_blocking(timed_fd));
+    ::close(timed_fd);
+
+    socket non_blocking(address_family::ipv4, socket_type::stream);
+    non_blocking.set_blocking(false);
+    const int nb_fd = static_cast<int>(non_blocking.release());
+    EXPECT_TRUE(is_non_blocking(nb_fd));
+    ::close(nb_fd);
+}
+
+TEST(posix_native, adopt_makes_a_blocking_socket_non_blocking) {
+    const int fd = ::socket(AF_INET6, SOCK_DGRAM, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_FALSE(is_non_blocking(fd));
+    socket adopted = socket::adopt(fd);
+    EXPECT_TRUE(is_non_blocking(fd));
+    EXPECT_EQ(adopted.family(), address_family::ipv6);
+    EXPECT_EQ(adopted.type(), socket_type::datagram);
+    EXPECT_EQ(adopted.timeout(), std::nullopt);
+}
+
+TEST(posix_native, adopt_of_a_pipe_is_bad_descriptor) {
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    std::error_code ec;
+    socket s = socket::adopt(fds[0], ec);
+    EXPECT_EQ(ec, errc::bad_descriptor) << ec.message();
+    EXPECT_FALSE(s.is_open());
+    ::close(fds[0]);
+    ::close(fds[1]);
+}
+
+TEST(posix_native, ipv6_sockets_have_v6_only_set_explicitly) {
+    socket s(address_family::ipv6, socket_type::stream);
+    EXPECT_EQ(native_int_option(fd_of(s), IPPROTO_IPV6, IPV6_V6ONLY), 1);
+    s.set_option(unisock::option::v6_only{false});
+    EXPECT_EQ(native_int_option(fd_of(s), IPPROTO_IPV6, IPV6_V6ONLY), 0);
+}
+
+TEST(posix_native, reuse_policies_map_to_native_options) {
+    socket s(address_family::ipv4, socket_type::stream);
+    EXPECT_EQ(native_int_option(fd_of(s), SOL_SOCKET, SO_REUSEADDR), 0);
+    s.set_option(unisock::option::reuse{unisock::reuse_policy::rebind_after_close});
+    EXPECT_NE(native_int_option(fd_of(s), SOL_SOCKET, SO_REUSEADDR), 0);
+    s.set_option(unisock::option::reuse{unisock::reuse_policy::exclusive});
+    EXPECT_EQ(native_int_option(fd_of(s), SOL_SOCKET, SO_REUSEADDR), 0);
+#if defined(__linux__)
+    s.set_option(unisock::option::reuse{unisock::reuse_policy::load_balanced});
+    EXPECT_NE(native_int_option(fd_of(s), SOL_SOCKET, SO_REUSEPORT), 0);
+#endif
+}
+
+TEST(posix_native, typed_options_reach_the_kernel) {
+    socket s(address_family::ipv4, socket_type::stream);
+    s.set_option(unisock::option::no_delay{true});
+    EXPECT_NE(native_int_option(fd_of(s), IPPROTO_TCP, TCP_NODELAY), 0);
+    s.set_option(unisock::option::keep_alive{true});
+    EXPECT_NE(native_int_option(fd_of(s), SOL_SOCKET, SO_KEEPALIVE), 0);
+    s.set_option(unisock::option::linger{5s});
+    linger native{};
+    socklen_t size = sizeof native;
+    ASSERT_EQ(::getsockopt(fd_of(s), SOL_SOCKET, SO_LINGER, &native, &size), 0);
+    EXPECT_NE(native.l_onoff, 0);
+    EXPECT_EQ(native.l_linger, 5);
+}
+
+#if defined(__linux__)
+TEST(posix_native, keep_alive_timing_reaches_the_kernel) {
+    socket s(address_family::ipv4, socket_type::stream);
+    s.set_option(unisock::option::keep_alive_timing{{30s, 5s, 3}});
+    EXPECT_EQ(native_int_option(fd_of(s), IPPROTO_TCP, TCP_KEEPIDLE), 30);
+    EXPECT_EQ(native_int_option(fd_of(s), IPPROTO_TCP, TCP_KEEPINTVL), 5);
+    EXPECT_EQ(native_int_option(fd_of(s), IPPROTO_TCP, TCP_KEEPCNT), 3);
+}
+#endif
+
+TEST(posix_native, raw_option_round_trip) {
+    socket s(address_family::ipv4, socket_type::stream);
+    const int on = 1;
+    s.set_raw_option(SOL_SOCKET, SO_KEEPALIVE, unisock::const_bytes(&on, sizeof on));
+    EXPECT_TRUE(s.get_option<unisock::option::keep_alive>().value);
+    int value = 0;
+    EXPECT_EQ(s.get_raw_option(SOL_SOCKET, SO_KEEPALIVE, unisock::mutable_bytes(&value, sizeof value)), sizeof value);
+    EXPECT_NE(value, 0);
+}
+
+TEST(posix_native, raw_option_reads_socket_type) {
+    socket s(address_family::ipv4, socket_type::datagram);
+    int type = 0;
+    const std::size_t size = s.get_raw_option(SOL_SOCKET, SO_TYPE, unisock::mutable_bytes(&type, sizeof type));
+    EXPECT_EQ(size, sizeof type);
+    EXPECT_EQ(type, SOCK_DGRAM);
+}
+
+TEST(posix_native, raw_option_errors_carry_errno) {
+    socket s(address_family::ipv4, socket_type::stream);
+    int value = 0;
+    std::error_code ec;
+    s.get_raw_option(SOL_SOCKET, 987654, unisock::mutable_bytes(&value, sizeof value), ec);
+    EXPECT_TRUE(ec);
+    EXPECT_STREQ(ec.category().name(), "errno");
+    EXPECT_THROW(s.set_raw_option(SOL_SOCKET, 987654, unisock::const_bytes(&value, sizeof value)), unisock::socket_error);
+}
+
+TEST(posix_native, sigpipe_disposition_is_left_alone) {
+    struct sigaction before {};
+    ASSERT_EQ(::sigaction(SIGPIPE, nullptr, &before), 0);
+    {
+        tcp_connection c = connect_loopback();
+        c.server.close();
+        std::error_code ec;
+        for (int i = 0; i < 1000 && !ec; ++i) c.client.send(std::string(1024, 'x'), ec);
+        EXPECT_TRUE(ec == errc::broken_pipe || ec == errc::connection_reset) << ec.message();
+    }
+    struct sigaction after {};
+    ASSERT_EQ(::sigaction(SIGPIPE, nullptr, &after), 0);
+    EXPECT_EQ(after.sa_handler, before.sa_handler);
+}
+
+TEST(posix_native, native_handle_is_the_descriptor) {
+    socket s(address_family::ipv4, socket_type::stream);
+    EXPECT_EQ(native_int_option(fd_of(s), SOL_SOCKET, SO_TYPE), SOCK_STREAM);
+#ifdef SO_DOMAIN
+    EXPECT_EQ(native_int_option(fd_of(s), SOL_SOCKET, SO_DOMAIN), AF_INET);
+#endif
+}
+
+} // namespace

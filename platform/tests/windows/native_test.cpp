@@ -1,0 +1,122 @@
+// What the Windows backend does to the SOCKET underneath, read back with raw Winsock
+// calls: no handle inheritance, explicit IPV6_V6ONLY, SO_EXCLUSIVEADDRUSE as the
+// default (never SO_REUSEADDR, which lets other processes steal the port), and raw
+// setsockopt/getsockopt with native level and name numbers.
+
+#include "platform/platform.hpp"
+
+#include <gtest/gtest.h>
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+
+#include <chrono>
+#include <string>
+#include <system_error>
+
+namespace {
+
+using namespace std::chrono_literals;
+using unisock::address;
+using unisock::address_family;
+using unisock::errc;
+using unisock::socket;
+using unisock::socket_type;
+
+SOCKET native_of(const socket& s) { return static_cast<SOCKET>(s.native_handle()); }
+
+bool is_inheritable(const socket& s) {
+    DWORD flags = 0;
+    EXPECT_TRUE(::GetHandleInformation(reinterpret_cast<HANDLE>(native_of(s)), &flags));
+    return (flags & HANDLE_FLAG_INHERIT) != 0;
+}
+
+int native_int_option(const socket& s, int level, int name) {
+    int value = -1;
+    int size = sizeof value;
+    EXPECT_EQ(::getsockopt(native_of(s), level, name, reinterpret_cast<char*>(&value), &size), 0)
+        << "getsockopt " << level << "/" << name << ": " << ::WSAGetLastError();
+    return value;
+}
+
+TEST(windows_native, sockets_are_not_inheritable) {
+    socket listener(address_family::ipv4, socket_type::stream);
+    EXPECT_FALSE(is_inheritable(listener));
+    listener.bind(address::v4_loopback(0));
+    listener.listen();
+    listener.set_timeout(10s);
+    socket client(address_family::ipv4, socket_type::stream);
+    client.set_timeout(10s);
+    client.connect(listener.local_address());
+    const socket accepted = listener.accept().connection;
+    EXPECT_FALSE(is_inheritable(accepted));
+}
+
+TEST(windows_native, ipv6_sockets_have_v6_only_set_explicitly) {
+    socket s(address_family::ipv6, socket_type::stream);
+    EXPECT_EQ(native_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY), 1);
+    s.set_option(unisock::option::v6_only{false});
+    EXPECT_EQ(native_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY), 0);
+}
+
+TEST(windows_native, exclusive_address_use_is_the_default) {
+    socket s(address_family::ipv4, socket_type::stream);
+    EXPECT_NE(native_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE), 0);
+    EXPECT_EQ(native_int_option(s, SOL_SOCKET, SO_REUSEADDR), 0);
+}
+
+TEST(windows_native, rebind_after_close_sets_neither_option) {
+    socket s(address_family::ipv4, socket_type::stream);
+    s.set_option(unisock::option::reuse{unisock::reuse_policy::rebind_after_close});
+    EXPECT_EQ(native_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE), 0);
+    EXPECT_EQ(native_int_option(s, SOL_SOCKET, SO_REUSEADDR), 0);
+}
+
+TEST(windows_native, typed_options_reach_winsock) {
+    socket s(address_family::ipv4, socket_type::stream);
+    s.set_option(unisock::option::no_delay{true});
+    EXPECT_NE(native_int_option(s, IPPROTO_TCP, TCP_NODELAY), 0);
+    s.set_option(unisock::option::keep_alive{true});
+    EXPECT_NE(native_int_option(s, SOL_SOCKET, SO_KEEPALIVE), 0);
+    s.set_option(unisock::option::linger{5s});
+    ::linger native{};
+    int size = sizeof native;
+    ASSERT_EQ(::getsockopt(native_of(s), SOL_SOCKET, SO_LINGER, reinterpret_cast<char*>(&native), &size), 0);
+    EXPECT_NE(native.l_onoff, 0);
+    EXPECT_EQ(native.l_linger, 5);
+}
+
+TEST(windows_native, raw_option_round_trip) {
+    socket s(address_family::ipv4, socket_type::stream);
+    const int on = 1;
+    s.set_raw_option(SOL_SOCKET, SO_KEEPALIVE, unisock::const_bytes(&on, sizeof on));
+    EXPECT_TRUE(s.get_option<unisock::option::keep_alive>().value);
+    int type = 0;
+    EXPECT_EQ(s.get_raw_option(SOL_SOCKET, SO_TYPE, unisock::mutable_bytes(&type, sizeof type)), sizeof type);
+    EXPECT_EQ(type, SOCK_STREAM);
+}
+
+TEST(windows_native, raw_option_errors_carry_the_winsock_code) {
+    socket s(address_family::ipv4, socket_type::stream);
+    int value = 0;
+    std::error_code ec;
+    s.get_raw_option(SOL_SOCKET, 987654, unisock::mutable_bytes(&value, sizeof value), ec);
+    EXPECT_TRUE(ec);
+    EXPECT_STREQ(ec.category().name(), "winsock");
+}
+
+TEST(windows_native, adopt_reads_a_raw_socket) {
+    const unisock::network_init guard; // this test calls Winsock before unisock does
+    const SOCKET raw = ::WSASocketW(AF_INET6, SOCK_DGRAM, 0, nullptr, 0, WSA_FLAG_OVERLAPPED);
+    ASSERT_NE(raw, INVALID_SOCKET);
+    socket adopted = socket::adopt(static_cast<unisock::native_handle_type>(raw));
+    EXPECT_EQ(adopted.family(), address_family::ipv6);
+    EXPECT_EQ(adopted.type(), socket_type::datagram);
+}
+
+TEST(windows_native, invalid_socket_is_the_invalid_handle) {
+    EXPECT_EQ(static_cast<unisock::native_handle_type>(INVALID_SOCKET), unisock::invalid_native_handle);
+}
+
+} // namespace

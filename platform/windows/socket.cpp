@@ -1,0 +1,496 @@
+// Socket life cycle and data transfer over Winsock 2.
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <mswsock.h>
+#include <windows.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <climits>
+#include <string>
+#include <utility>
+
+#include "platform/platform.hpp"
+#include "platform/windows/sockaddr.hpp"
+
+namespace unisock::platform {
+
+namespace {
+
+// Winsock lengths are int: a larger buffer is sent or received in part, like any partial
+// transfer, and the caller carries on with the rest.
+int clamp_length(std::size_t size) noexcept {
+    return static_cast<int>(std::min<std::size_t>(size, INT_MAX));
+}
+
+bool is_ip_family(int af) noexcept { return af == AF_INET || af == AF_INET6; }
+
+std::error_code win32_error() noexcept {
+    return {static_cast<int>(GetLastError()), system_category()};
+}
+
+std::error_code set_non_blocking(SOCKET s, bool non_blocking) noexcept {
+    u_long mode = non_blocking ? 1 : 0;
+    if (::ioctlsocket(s, FIONBIO, &mode) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+std::error_code make_not_inheritable(SOCKET s) noexcept {
+    if (!SetHandleInformation(reinterpret_cast<HANDLE>(s), HANDLE_FLAG_INHERIT, 0)) return win32_error();
+    return {};
+}
+
+// SIO_UDP_CONNRESET: whether an ICMP port-unreachable surfaces as WSAECONNRESET on the
+// next recv. Off on unconnected sockets (any stranger's unreachable would otherwise fail
+// our recvfrom), on once connected (a connected UDP socket reports it, as on POSIX).
+std::error_code report_udp_resets(SOCKET s, bool report) noexcept {
+    BOOL value = report ? TRUE : FALSE;
+    DWORD returned = 0;
+    if (WSAIoctl(s, SIO_UDP_CONNRESET, &value, sizeof value, nullptr, 0, &returned, nullptr,
+                 nullptr) == SOCKET_ERROR)
+        return last_error();
+    return {};
+}
+
+bool is_datagram(SOCKET s) noexcept {
+    int type = 0;
+    return !get_int_option(s, SOL_SOCKET, SO_TYPE, type) && type == SOCK_DGRAM;
+}
+
+// The error of the send/recv that just failed. On a datagram socket Winsock reports an
+// ICMP port-unreachable as WSAECONNRESET; POSIX calls it ECONNREFUSED, and so do we.
+std::error_code transfer_error(SOCKET s) noexcept {
+    const int error = WSAGetLastError(); // before is_datagram's own call can replace it
+    if (error == WSAECONNRESET && is_datagram(s)) return {WSAECONNREFUSED, system_category()};
+    return {error, system_category()};
+}
+
+// WSA_FLAG_OVERLAPPED keeps the socket usable with overlapped I/O (Asio takes the handle
+// over that way); WSA_FLAG_NO_HANDLE_INHERIT makes it non-inheritable atomically.
+SOCKET create_not_inheritable(int af, int type, int protocol, std::error_code& ec) noexcept {
+    SOCKET s = WSASocketW(af, type, protocol, nullptr, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (s != INVALID_SOCKET) return s;
+    if (WSAGetLastError() != WSAEINVAL) {
+        ec = last_error();
+        return INVALID_SOCKET;
+    }
+    // Windows 7 without SP1 rejects the flag: create, then clear inheritance by hand.
+    s = WSASocketW(af, type, protocol, nullptr, 0, WSA_FLAG_OVERLAPPED);
+    if (s == INVALID_SOCKET) {
+        ec = last_error();
+        return INVALID_SOCKET;
+    }
+    ec = make_not_inheritable(s);
+    if (ec) {
+        ::closesocket(s);
+        return INVALID_SOCKET;
+    }
+    return s;
+}
+
+// unisock's defaults for a new socket: non-blocking, exclusive address use (plain
+// Winsock lets a later SO_REUSEADDR socket steal the port), IPv6-only, and ICMP resets
+// ignored while a UDP socket is unconnected.
+std::error_code configure_new_socket(SOCKET s, int af, int type) noexcept {
+    if (std::error_code ec = set_non_blocking(s, true)) return ec;
+    if (!is_ip_family(af)) return {};
+    if (type != SOCK_RAW) { // a raw socket has no port to guard
+        if (std::error_code ec = set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1)) return ec;
+    }
+    if (af == AF_INET6) {
+        if (std::error_code ec = set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, 1)) return ec;
+    }
+    if (type == SOCK_DGRAM) return report_udp_resets(s, false);
+    return {};
+}
+
+// The family of a socket whether or not it is bound (getsockname fails on unbound ones).
+std::error_code socket_protocol(SOCKET s, WSAPROTOCOL_INFOW& info) noexcept {
+    int length = sizeof info;
+    if (::getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, reinterpret_cast<char*>(&info), &length) == SOCKET_ERROR)
+        return last_error();
+    return {};
+}
+
+bool is_connected(SOCKET s) noexcept {
+    native_address peer;
+    return ::getpeername(s, peer.get(), &peer.length) == 0;
+}
+
+// Winsock's getsockname fails with WSAEINVAL on a socket that is not bound yet, where
+// POSIX gives the wildcard address with port 0; unisock gives the POSIX answer everywhere.
+address unbound_address(SOCKET s, std::error_code& ec) noexcept {
+    WSAPROTOCOL_INFOW info{};
+    ec = socket_protocol(s, info);
+    if (ec) return {};
+    if (info.iAddressFamily == AF_INET6) return {ip_address::v6_any(), 0};
+    if (info.iAddressFamily == AF_UNIX) return address::local_unnamed();
+    return {};
+}
+
+// Owns a handle until release(): closes it on every early return of the pair builders.
+class socket_guard {
+public:
+    explicit socket_guard(handle h) noexcept : handle_(h) {}
+    socket_guard(const socket_guard&) = delete;
+    socket_guard& operator=(const socket_guard&) = delete;
+    ~socket_guard() {
+        if (handle_ != invalid_native_handle) ::closesocket(as_socket(handle_));
+    }
+    handle get() const noexcept { return handle_; }
+    handle release() noexcept { return std::exchange(handle_, invalid_native_handle); }
+
+private:
+    handle handle_;
+};
+
+// How long building a socket pair may take: loopback connects finish in microseconds,
+// this only bounds a stuck system.
+constexpr std::chrono::seconds pair_time_limit{10};
+
+address loopback_for(address_family f) noexcept {
+    return f == address_family::ipv6 ? address::v6_loopback(0) : address::v4_loopback(0);
+}
+
+std::error_code wait_until_connected(handle client, deadline until) noexcept {
+    std::error_code ec;
+    wait(client, false, true, nullptr, until, ec);
+    return ec ? ec : pending_error(client);
+}
+
+// Accepts from a private listener until the connection from expected_peer arrives: any
+// other process that connected to the port in between is dropped. nullopt accepts the
+// first one.
+handle accept_expected(handle listener, const std::optional<address>& expected_peer, deadline until,
+                       std::error_code& ec) noexcept {
+    for (;;) {
+        address peer;
+        socket_guard candidate(accept_socket(listener, peer, ec));
+        if (ec == errc::would_block) {
+            wait(listener, true, false, nullptr, until, ec);
+            if (ec) return invalid_native_handle;
+            continue;
+        }
+        if (ec) return invalid_native_handle;
+        if (!expected_peer || (peer.ip() == expected_peer->ip() && peer.port() == expected_peer->port()))
+            return candidate.release();
+    }
+}
+
+// A connected stream pair through a listener bound to listen_on, closed afterwards.
+void stream_pair_through(address_family f, const address& listen_on, bool verify_peer, handle out[2],
+                         std::error_code& ec) noexcept {
+    const deadline until = std::chrono::steady_clock::now() + pair_time_limit;
+    socket_guard listener(open_socket(f, socket_type::stream, 0, ec));
+    if (ec) return;
+    ec = bind_socket(listener.get(), listen_on);
+    if (!ec) ec = listen_socket(listener.get(), 1);
+    if (ec) return;
+    const address target = local_address(listener.get(), ec);
+    if (ec) return;
+    socket_guard client(open_socket(f, socket_type::stream, 0, ec));
+    if (ec) return;
+    ec = start_connect(client.get(), target);
+    if (ec == errc::in_progress) ec = wait_until_connected(client.get(), until);
+    if (ec) return;
+    std::optional<address> client_address;
+    if (verify_peer) {
+        client_address = local_address(client.get(), ec);
+        if (ec) return;
+    }
+    socket_guard server(accept_expected(listener.get(), client_address, until, ec));
+    if (ec) return;
+    out[0] = client.release();
+    out[1] = server.release();
+}
+
+// A fresh path in the user's temporary directory for a private AF_UNIX listener.
+address unique_local_address(std::error_code& ec) {
+    char directory[MAX_PATH + 1] = {};
+    const DWORD length = GetTempPathA(sizeof directory, directory);
+    if (length == 0) {
+        ec = win32_error();
+        return {};
+    }
+    if (length > MAX_PATH) {
+        ec = make_error_code(errc::name_too_long);
+        return {};
+    }
+    static std::atomic<unsigned> counter{0};
+    const std::string path = std::string(directory, length) + "unisock-" + std::to_string(GetCurrentProcessId()) +
+                             "-" + std::to_string(counter++) + "-" + std::to_string(GetTickCount64()) + ".sock";
+    return address::local(path, ec);
+}
+
+// Removes the listener's socket file once the pair exists (or failed).
+class file_remover {
+public:
+    explicit file_remover(std::string path) noexcept : path_(std::move(path)) {}
+    file_remover(const file_remover&) = delete;
+    file_remover& operator=(const file_remover&) = delete;
+    ~file_remover() { DeleteFileA(path_.c_str()); }
+
+private:
+    std::string path_;
+};
+
+// The listener's file lives in the user's own temporary directory, which other users
+// cannot open, and is gone as soon as the pair exists: no peer check is needed (an
+// unbound AF_UNIX client has no address to compare anyway).
+void local_stream_pair(handle out[2], std::error_code& ec) noexcept {
+    const address path = unique_local_address(ec);
+    if (ec) return;
+    const file_remover remove(path.path()); // destroyed after the listener is closed
+    stream_pair_through(address_family::local, path, false, out, ec);
+}
+
+// Two UDP sockets on the loopback, each connected to the other.
+void datagram_pair(address_family f, handle out[2], std::error_code& ec) noexcept {
+    socket_guard first(open_socket(f, socket_type::datagram, 0, ec));
+    if (ec) return;
+    socket_guard second(open_socket(f, socket_type::datagram, 0, ec));
+    if (ec) return;
+    ec = bind_socket(first.get(), loopback_for(f));
+    if (!ec) ec = bind_socket(second.get(), loopback_for(f));
+    if (ec) return;
+    const address first_address = local_address(first.get(), ec);
+    if (ec) return;
+    const address second_address = local_address(second.get(), ec);
+    if (ec) return;
+    ec = start_connect(first.get(), second_address);
+    if (!ec) ec = start_connect(second.get(), first_address);
+    if (ec) return;
+    out[0] = first.release();
+    out[1] = second.release();
+}
+
+} // namespace
+
+handle open_socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
+    const std::optional<int> af = native_family(f);
+    if (!af) {
+        ec = make_error_code(errc::address_family_not_supported);
+        return invalid_native_handle;
+    }
+    const std::optional<int> type = native_type(t);
+    if (!type) {
+        ec = make_error_code(errc::socket_type_not_supported);
+        return invalid_native_handle;
+    }
+    ec = ensure_initialized();
+    if (ec) return invalid_native_handle;
+    const SOCKET s = create_not_inheritable(*af, *type, protocol, ec);
+    if (ec) return invalid_native_handle;
+    ec = configure_new_socket(s, *af, *type);
+    if (ec) {
+        ::closesocket(s);
+        return invalid_native_handle;
+    }
+    return as_handle(s);
+}
+
+void adopt_socket(handle h, address_family& f, socket_type& t, std::error_code& ec) noexcept {
+    ec = ensure_initialized();
+    if (ec) return;
+    const SOCKET s = as_socket(h);
+    WSAPROTOCOL_INFOW info{};
+    ec = socket_protocol(s, info); // WSAENOTSOCK (bad_descriptor) for anything but a socket
+    if (ec) return;
+    const std::optional<address_family> family = portable_family(info.iAddressFamily);
+    const std::optional<socket_type> type = portable_type(info.iSocketType);
+    if (!family || !type) {
+        ec = make_error_code(family ? errc::socket_type_not_supported : errc::address_family_not_supported);
+        return;
+    }
+    ec = set_non_blocking(s, true);
+    if (!ec) ec = make_not_inheritable(s);
+    // The UDP rule of open_socket and start_connect, applied to the state it arrives in.
+    if (!ec && *type == socket_type::datagram && is_ip_family(info.iAddressFamily))
+        ec = report_udp_resets(s, is_connected(s));
+    if (ec) return;
+    f = *family;
+    t = *type;
+}
+
+std::error_code close_socket(handle h) noexcept {
+    if (::closesocket(as_socket(h)) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+void abort_socket(handle h) noexcept {
+    const SOCKET s = as_socket(h);
+    const LINGER abortive{1, 0};
+    ::setsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&abortive), sizeof abortive);
+    ::closesocket(s);
+}
+
+std::error_code set_os_blocking(handle h, bool blocking) noexcept {
+    return set_non_blocking(as_socket(h), !blocking);
+}
+
+std::error_code bind_socket(handle h, const address& local) noexcept {
+    native_address native;
+    if (std::error_code ec = to_native(local, native)) return ec;
+    if (::bind(as_socket(h), native.get(), native.length) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+std::error_code listen_socket(handle h, int backlog) noexcept {
+    const int native = backlog == max_backlog ? SOMAXCONN : backlog;
+    if (::listen(as_socket(h), native) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+handle accept_socket(handle h, address& peer, std::error_code& ec) noexcept {
+    native_address from;
+    const SOCKET s = ::accept(as_socket(h), from.get(), &from.length);
+    if (s == INVALID_SOCKET) {
+        ec = last_error();
+        return invalid_native_handle;
+    }
+    // Accepted sockets copy the listener's flags on Windows; set unisock's own explicitly.
+    ec = set_non_blocking(s, true);
+    if (!ec) ec = make_not_inheritable(s);
+    if (ec) {
+        ::closesocket(s);
+        return invalid_native_handle;
+    }
+    // An address unisock cannot represent does not cost the connection.
+    std::error_code unrepresentable;
+    peer = from_native(from, unrepresentable);
+    return as_handle(s);
+}
+
+std::error_code start_connect(handle h, const address& peer) noexcept {
+    const SOCKET s = as_socket(h);
+    native_address to;
+    if (std::error_code ec = to_native(peer, to)) return ec;
+    if (peer.family() != address_family::local && is_datagram(s)) {
+        if (std::error_code ec = report_udp_resets(s, true)) return ec;
+    }
+    if (::connect(s, to.get(), to.length) == 0) return {};
+    const int error = WSAGetLastError();
+    // Winsock says WSAEWOULDBLOCK where POSIX says EINPROGRESS.
+    if (error == WSAEWOULDBLOCK) return make_error_code(errc::in_progress);
+    return {error, system_category()};
+}
+
+std::error_code pending_error(handle h) noexcept {
+    int error = 0;
+    if (std::error_code ec = get_int_option(as_socket(h), SOL_SOCKET, SO_ERROR, error)) return ec;
+    if (error == 0) return {};
+    return {error, system_category()};
+}
+
+std::size_t send_some(handle h, const_bytes data, std::error_code& ec) noexcept {
+    const SOCKET s = as_socket(h);
+    const int sent = ::send(s, reinterpret_cast<const char*>(data.data()), clamp_length(data.size()), 0);
+    if (sent == SOCKET_ERROR) {
+        ec = transfer_error(s);
+        return 0;
+    }
+    ec.clear();
+    return static_cast<std::size_t>(sent);
+}
+
+std::size_t recv_some(handle h, mutable_bytes buffer, std::error_code& ec) noexcept {
+    const SOCKET s = as_socket(h);
+    const int received = ::recv(s, reinterpret_cast<char*>(buffer.data()), clamp_length(buffer.size()), 0);
+    if (received == SOCKET_ERROR) {
+        ec = transfer_error(s);
+        // After shutdown(read) POSIX recv reports end of stream; Winsock fails with
+        // WSAESHUTDOWN. Both read as an orderly close here.
+        if (ec.value() == WSAESHUTDOWN) ec.clear();
+        return 0;
+    }
+    ec.clear();
+    return static_cast<std::size_t>(received);
+}
+
+std::size_t send_to(handle h, const_bytes data, const address& peer, std::error_code& ec) noexcept {
+    const SOCKET s = as_socket(h);
+    native_address to;
+    ec = to_native(peer, to);
+    if (ec) return 0;
+    const int sent = ::sendto(s, reinterpret_cast<const char*>(data.data()), clamp_length(data.size()), 0,
+                            to.get(), to.length);
+    if (sent == SOCKET_ERROR) {
+        ec = transfer_error(s);
+        return 0;
+    }
+    return static_cast<std::size_t>(sent);
+}
+
+std::size_t recv_from(handle h, mutable_bytes buffer, address& sender, std::error_code& ec) noexcept {
+    const SOCKET s = as_socket(h);
+    native_address from;
+    // A datagram larger than buffer fails with WSAEMSGSIZE (message_size) after filling
+    // it, as Python reports it on Windows.
+    const int received = ::recvfrom(s, reinterpret_cast<char*>(buffer.data()), clamp_length(buffer.size()), 0,
+                                  from.get(), &from.length);
+    if (received == SOCKET_ERROR) {
+        ec = transfer_error(s);
+        return 0;
+    }
+    sender = from_native(from, ec);
+    return static_cast<std::size_t>(received);
+}
+
+std::error_code shutdown_socket(handle h, shutdown_how how) noexcept {
+    int native = SD_BOTH;
+    if (how == shutdown_how::read) native = SD_RECEIVE;
+    if (how == shutdown_how::write) native = SD_SEND;
+    if (::shutdown(as_socket(h), native) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+address local_address(handle h, std::error_code& ec) noexcept {
+    const SOCKET s = as_socket(h);
+    native_address local;
+    if (::getsockname(s, local.get(), &local.length) == SOCKET_ERROR) {
+        ec = last_error();
+        if (ec.value() == WSAEINVAL) return unbound_address(s, ec);
+        return {};
+    }
+    return from_native(local, ec);
+}
+
+address peer_address(handle h, std::error_code& ec) noexcept {
+    native_address peer;
+    if (::getpeername(as_socket(h), peer.get(), &peer.length) == SOCKET_ERROR) {
+        ec = last_error();
+        return {};
+    }
+    return from_native(peer, ec);
+}
+
+// Windows has no socketpair(). A stream pair goes through a private listener (see
+// stream_pair_through); a datagram pair is two loopback UDP sockets connected to each other.
+void make_socket_pair(address_family f, socket_type t, handle out[2], std::error_code& ec) noexcept {
+    out[0] = out[1] = invalid_native_handle;
+    ec = ensure_initialized();
+    if (ec) return;
+    if (f == address_family::unspecified) f = address_family::ipv4;
+    if (!native_family(f)) {
+        ec = make_error_code(errc::address_family_not_supported);
+        return;
+    }
+    const bool local = f == address_family::local;
+    if (t == socket_type::stream) {
+        if (local) {
+            local_stream_pair(out, ec);
+            return;
+        }
+        // The peer check keeps out anyone else who connects to the loopback port first.
+        stream_pair_through(f, loopback_for(f), true, out, ec);
+        return;
+    }
+    if (t == socket_type::datagram && !local) {
+        datagram_pair(f, out, ec);
+        return;
+    }
+    ec = make_error_code(errc::socket_type_not_supported); // Windows AF_UNIX is stream only
+}
+
+} // namespace unisock::platform

@@ -1,0 +1,40 @@
+// What Windows sockets offer, and their limits.
+#include <winsock2.h>
+
+#include "platform/platform.hpp"
+
+namespace unisock::platform {
+
+namespace {
+
+// AF_UNIX stream sockets exist from Windows 10 1803 on: creating one (no bind, so nothing
+// appears on disk) is the only reliable test.
+bool can_create_local_stream() noexcept {
+    if (ensure_initialized()) return false;
+    const SOCKET probe = WSASocketW(AF_UNIX, SOCK_STREAM, 0, nullptr, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+    if (probe == INVALID_SOCKET) return false;
+    ::closesocket(probe);
+    return true;
+}
+
+platform_capabilities probe_capabilities() noexcept {
+    platform_capabilities result;
+    result.local_stream = can_create_local_stream();
+    // No AF_UNIX datagrams, abstract names, SOCK_SEQPACKET, SO_REUSEPORT or socketpair().
+    return result;
+}
+
+} // namespace
+
+platform_capabilities query_capabilities() noexcept {
+    static const platform_capabilities probed = probe_capabilities(); // once, at the first query
+    return probed;
+}
+
+std::string_view os_name() noexcept { return "windows"; }
+
+// listen(SOMAXCONN) on the default Winsock provider gives a backlog of 200, its
+// documented "reasonable maximum"; larger values need SOMAXCONN_HINT.
+int backlog_limit() noexcept { return 200; }
+
+} // namespace unisock::platform
