@@ -5,6 +5,7 @@
 // Every blocked call also has a timeout far longer than the test, so a wake-up that
 // never comes fails as timed_out instead of hanging.
 
+#include "loopback_connection.hpp"
 #include "unisock/socket.hpp"
 
 #include <gtest/gtest.h>
@@ -31,25 +32,9 @@ using clock_type = std::chrono::steady_clock;
 constexpr auto backstop_timeout = 20s; // ends a call cancel() failed to wake
 constexpr auto woken_within = 5s;      // a working cancel() is far faster
 
-struct tcp_connection {
-    socket listener;
-    socket client;
-    socket server;
-};
+using unisock::test::tcp_connection;
 
-tcp_connection connect_loopback() {
-    tcp_connection c;
-    c.listener = socket(address_family::ipv4, socket_type::stream);
-    c.listener.bind(address::v4_loopback(0));
-    c.listener.listen();
-    c.listener.set_timeout(backstop_timeout);
-    c.client = socket(address_family::ipv4, socket_type::stream);
-    c.client.set_timeout(backstop_timeout);
-    c.client.connect(c.listener.local_address());
-    c.server = c.listener.accept().connection;
-    c.server.set_timeout(backstop_timeout);
-    return c;
-}
+tcp_connection connect_loopback() { return unisock::test::connect_loopback(backstop_timeout); }
 
 struct outcome {
     std::error_code ec;

@@ -2,6 +2,7 @@
 // step reports. Every network test runs on loopback with port 0, and every socket that
 // could block gets a generous timeout so that a broken build fails instead of hanging.
 
+#include "loopback_connection.hpp"
 #include "unisock/socket.hpp"
 
 #include <gtest/gtest.h>
@@ -28,37 +29,16 @@ using unisock::socket_type;
 // Long enough for any machine, short enough that a hang becomes a failure.
 constexpr auto safety_timeout = 10s;
 
-address loopback(address_family f, std::uint16_t port = 0) {
-    return f == address_family::ipv6 ? address::v6_loopback(port) : address::v4_loopback(port);
-}
-
 socket bounded_socket(address_family f, socket_type t) {
     socket s(f, t);
     s.set_timeout(safety_timeout);
     return s;
 }
 
-struct tcp_connection {
-    socket listener;
-    socket client;
-    socket server;
-    address peer_seen_by_server;
-};
+using unisock::test::tcp_connection;
 
-// A listener, a client connected to it and the accepted server side. The kernel
-// completes a loopback handshake before accept(), so one thread is enough.
 tcp_connection connect_loopback(address_family f = address_family::ipv4) {
-    tcp_connection c;
-    c.listener = bounded_socket(f, socket_type::stream);
-    c.listener.bind(loopback(f));
-    c.listener.listen();
-    c.client = bounded_socket(f, socket_type::stream);
-    c.client.connect(c.listener.local_address());
-    unisock::accepted a = c.listener.accept();
-    c.server = std::move(a.connection);
-    c.server.set_timeout(safety_timeout);
-    c.peer_seen_by_server = a.peer;
-    return c;
+    return unisock::test::connect_loopback(safety_timeout, f);
 }
 
 // A TCP port that refuses connections: bound but not listening, held open so that no

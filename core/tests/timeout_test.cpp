@@ -3,6 +3,7 @@
 // after at least that long on a monotonic clock, and the socket stays usable. Elapsed
 // times are checked from below only: loaded machines are slow, never early.
 
+#include "loopback_connection.hpp"
 #include "unisock/socket.hpp"
 
 #include <gtest/gtest.h>
@@ -28,25 +29,9 @@ constexpr auto safety_timeout = 10s;
 // An upper bound only to catch a call that ignored its timeout altogether.
 constexpr auto far_too_long = 8s;
 
-struct tcp_connection {
-    socket listener;
-    socket client;
-    socket server;
-};
+using unisock::test::tcp_connection;
 
-tcp_connection connect_loopback() {
-    tcp_connection c;
-    c.listener = socket(address_family::ipv4, socket_type::stream);
-    c.listener.bind(address::v4_loopback(0));
-    c.listener.listen();
-    c.listener.set_timeout(safety_timeout);
-    c.client = socket(address_family::ipv4, socket_type::stream);
-    c.client.set_timeout(safety_timeout);
-    c.client.connect(c.listener.local_address());
-    c.server = c.listener.accept().connection;
-    c.server.set_timeout(safety_timeout);
-    return c;
-}
+tcp_connection connect_loopback() { return unisock::test::connect_loopback(safety_timeout); }
 
 socket bound_udp() {
     socket s(address_family::ipv4, socket_type::datagram);

@@ -3,6 +3,7 @@
 // released handle gets back, explicit IPV6_V6ONLY, the reuse options, SIGPIPE left
 // alone, and raw setsockopt/getsockopt with native level and name numbers.
 
+#include "core/tests/loopback_connection.hpp"
 #include "platform/platform.hpp"
 #include "unisock/connection.hpp"
 
@@ -41,24 +42,9 @@ int native_int_option(int fd, int level, int name) {
     return value;
 }
 
-struct tcp_connection {
-    socket listener;
-    socket client;
-    socket server;
-};
+using unisock::test::tcp_connection;
 
-tcp_connection connect_loopback() {
-    tcp_connection c;
-    c.listener = socket(address_family::ipv4, socket_type::stream);
-    c.listener.bind(address::v4_loopback(0));
-    c.listener.listen();
-    c.listener.set_timeout(10s);
-    c.client = socket(address_family::ipv4, socket_type::stream);
-    c.client.set_timeout(10s);
-    c.client.connect(c.listener.local_address());
-    c.server = c.listener.accept().connection;
-    return c;
-}
+tcp_connection connect_loopback() { return unisock::test::connect_loopback(10s); }
 
 TEST(posix_native, new_sockets_are_non_blocking_and_close_on_exec) {
     for (const socket_type t : {socket_type::stream, socket_type::datagram}) {
