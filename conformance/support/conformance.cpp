@@ -1,0 +1,96 @@
+#include "support/conformance.hpp"
+
+#include <map>
+
+#include "native/handles.hpp"
+
+namespace conformance {
+
+void scenario::SetUp() { handles_before_ = native::open_handle_count(); }
+
+void scenario::TearDown() {
+    EXPECT_EQ(native::open_handle_count(), handles_before_)
+        << "the test left a descriptor or handle open (or closed one it did not own)";
+}
+
+void record(std::string_view key, std::string_view value) {
+    ::testing::Test::RecordProperty(std::string(key), std::string(value));
+}
+
+namespace {
+
+// RecordProperty keeps one value per key, so the n-th record of a kind in one test gets
+// the key "kind_n".
+void record_numbered(std::string_view kind, std::string_view value) {
+    static std::map<std::string, int> counts;
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    const std::string test = info ? std::string(info->test_suite_name()) + "." + info->name() : "";
+    const int n = counts[test + "/" + std::string(kind)]++;
+    record(n == 0 ? std::string(kind) : std::string(kind) + "_" + std::to_string(n), value);
+}
+
+} // namespace
+
+void record_native(std::string_view what_the_os_did) { record_numbered("native", what_the_os_did); }
+
+void record_note(std::string_view note) { record_numbered("note", note); }
+
+sequential_server::sequential_server(handler serve, const unisock::address& local, int backlog)
+    : listener_(unisock::create_server(local, {.backlog = backlog})),
+      address_(listener_.local_address()) {
+    thread_ = std::thread([this, serve = std::move(serve)] {
+        for (;;) {
+            std::error_code ec;
+            auto [connection, peer] = listener_.accept(ec);
+            if (ec) return; // canceled by the destructor
+            connection.set_timeout(patience);
+            serve(connection, peer);
+            ++served_;
+        }
+    });
+}
+
+sequential_server::~sequential_server() {
+    listener_.cancel();
+    thread_.join();
+}
+
+std::string pattern(std::size_t n, char seed) {
+    std::string text(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) text[i] = static_cast<char>(seed + static_cast<char>(i % 23));
+    return text;
+}
+
+namespace {
+
+// Puts the platform header of the report into the JSON output and warms up what the OS
+// opens once per process (Winsock's own handles), so the leak check sees only tests.
+class report_header : public ::testing::Environment {
+public:
+    void SetUp() override {
+        unisock::socket warm_up(unisock::address_family::ipv4, unisock::socket_type::stream);
+        warm_up.close();
+        (void)unisock::gethostname();
+        (void)unisock::capabilities();
+        std::string platform(unisock::platform_name());
+        if (native::running_under_wine()) platform += " (Wine)";
+        ::testing::Test::RecordProperty("platform", platform);
+        ::testing::Test::RecordProperty("compiler", UNISOCK_COMPILER);
+        ::testing::Test::RecordProperty("unisock_version", UNISOCK_VERSION);
+    }
+};
+
+} // namespace
+
+} // namespace conformance
+
+int main(int argc, char** argv) {
+    // S29 starts this binary again as a child that only has to exist for a while.
+    if (argc == 3 && std::string_view(argv[1]) == conformance::child_sleep_flag) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::stol(argv[2])));
+        return 0;
+    }
+    ::testing::InitGoogleTest(&argc, argv);
+    ::testing::AddGlobalTestEnvironment(new conformance::report_header);
+    return RUN_ALL_TESTS();
+}

@@ -1,0 +1,82 @@
+#pragma once
+// Shared by every conformance scenario: the leak-checking fixture, the way a test
+// records what it observed for the report, and a small loopback server runner.
+//
+// Scenario tests use only unisock's public API. What the raw OS does on its own is
+// measured by the probes in conformance/native/ and recorded, never asserted.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "unisock/unisock.hpp"
+
+namespace conformance {
+
+using namespace std::chrono_literals;
+
+// The bound on any single wait in a scenario: long enough for a loaded 2-core machine,
+// short enough that a hang fails the test instead of stalling the run.
+inline constexpr auto patience = 10s;
+
+// Fails the test if it leaves a descriptor (POSIX) or handle (Windows) open.
+class scenario : public ::testing::Test {
+protected:
+    void SetUp() override;
+    void TearDown() override;
+
+private:
+    long handles_before_ = 0;
+};
+
+// Records key=value on the current test for the report ("native" = what the OS did by
+// itself; "note" = what unisock did about it). Not an assertion.
+void record(std::string_view key, std::string_view value);
+void record_native(std::string_view what_the_os_did);
+void record_note(std::string_view note);
+
+// Records the reason for the report, then skips: use as `return skip_because("...")`.
+#define CONFORMANCE_SKIP(reason)                                                           \
+    do {                                                                                   \
+        const std::string conformance_skip_reason = (reason);                              \
+        ::conformance::record("skip_reason", conformance_skip_reason);                     \
+        GTEST_SKIP() << conformance_skip_reason;                                           \
+    } while (false)
+
+// A listener on 127.0.0.1 (or the given address) whose connections are served one
+// after another by handler on a background thread, until the server is destroyed
+// (which cancels the blocked accept: no sleeping, no leaked thread).
+class sequential_server {
+public:
+    using handler = std::function<void(unisock::socket& connection, const unisock::address& peer)>;
+
+    explicit sequential_server(handler serve,
+                               const unisock::address& local = unisock::address::v4_loopback(0),
+                               int backlog = unisock::default_backlog);
+    ~sequential_server();
+    sequential_server(const sequential_server&) = delete;
+    sequential_server& operator=(const sequential_server&) = delete;
+
+    const unisock::address& address() const noexcept { return address_; }
+    int served() const noexcept { return served_.load(); }
+
+private:
+    unisock::socket listener_;
+    unisock::address address_;
+    std::atomic<int> served_{0};
+    std::thread thread_;
+};
+
+// Started as `unisock_conformance --child-sleep MS`, the binary sleeps MS milliseconds
+// and exits (S29's child process).
+inline constexpr std::string_view child_sleep_flag = "--child-sleep";
+
+// A string of n bytes with a recognisable pattern (so a mix-up shows in a comparison).
+std::string pattern(std::size_t n, char seed = 'a');
+
+} // namespace conformance
