@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what building and testing unisock needs on Debian (12 "bookworm") or Ubuntu,
+# with apt-get, as root or through sudo. Packages already installed are left alone, and
+# the package lists are refreshed (apt-get update) once, only when something is missing.
+#
+#   ci/setup-debian.sh            everything: Linux build and tests, the Windows cross
+#                                 build and its Wine run, and Node.js for the workflow
+#                                 validator
+#   ci/setup-debian.sh --linux    the Linux build and tests only (what ci/main.sh needs)
+# shellcheck source=ci/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+linux_packages=(
+    build-essential cmake ninja-build g++ clang
+    libasio-dev googletest libgtest-dev libbenchmark-dev
+    python3 netcat-openbsd # S27 drives the example servers with Python's socket module and nc
+)
+windows_packages=(g++-mingw-w64-x86-64-posix wine wine64)
+
+want_windows=1
+case "${1:-}" in
+    "") ;;
+    --linux) want_windows=0 ;;
+    *) die "usage: ci/setup-debian.sh [--linux]" ;;
+esac
+
+command -v apt-get >/dev/null || die "apt-get not found: this script is for Debian and Ubuntu (see README.md for other systems)"
+
+is_installed() {
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+wanted=("${linux_packages[@]}")
+if ((want_windows)); then
+    wanted+=("${windows_packages[@]}")
+    # npx runs the workflow validator. A Node.js from elsewhere (NodeSource) bundles npm,
+    # so Debian's packages are only needed when npx is missing.
+    command -v npx >/dev/null || wanted+=(nodejs npm)
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+    is_installed "${package}" || missing+=("${package}")
+done
+
+if ((${#missing[@]} == 0)); then
+    log "all ${#wanted[@]} packages already installed"
+    exit 0
+fi
+
+log "installing: ${missing[*]}"
+as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# THE test command (README.md, .ci/run): on a fresh Debian machine it installs what is
+# missing, then builds and tests unisock with g++ and with clang (unit tests and the
+# conformance suite), cross-builds it for Windows with mingw-w64 and runs the same tests
+# under Wine, writes the Linux conformance report and the Linux + Windows matrix, and
+# validates the GitHub Actions workflow.
+#
+#   ci/test.sh
+#
+# Every step runs even when an earlier one failed (except those that need its output),
+# each is timed, and the script exits non-zero if any step failed. Builds and reports go
+# to $UNISOCK_BUILD_ROOT (default: build/ in the repository); each step's output is
+# also kept in $UNISOCK_BUILD_ROOT/logs/STEP.log.
+# shellcheck disable=SC2317 # functions below are called through run_step
+# shellcheck source=ci/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+build_root="$(abs_path "${UNISOCK_BUILD_ROOT:-${unisock_root}/build}")"
+step_log_dir="${build_root}/logs"
+rm -rf "${step_log_dir}"
+ci="${unisock_root}/ci"
+cd "${unisock_root}"
+
+# Bounds for the steps that have no bound of their own (ctest bounds each test run).
+install_limit=1800
+build_limit=1800
+wine_limit=1800
+
+run_step setup timeout "${install_limit}" "${ci}/setup-debian.sh"
+
+for compiler in gcc clang; do
+    run_step "build-${compiler}" timeout "${build_limit}" "${ci}/build.sh" "${compiler}" "${build_root}/${compiler}"
+    if step_ok "build-${compiler}"; then
+        run_step "test-${compiler}" "${ci}/run-tests.sh" "${build_root}/${compiler}"
+    else
+        skip_step "test-${compiler}" "build-${compiler} failed"
+    fi
+done
+
+windows_dir="${build_root}/windows"
+run_step windows-build timeout "${build_limit}" "${ci}/windows-cross-build.sh" "${windows_dir}"
+if step_ok windows-build; then
+    run_step wine-test timeout "${wine_limit}" "${ci}/wine-test.sh" "${windows_dir}"
+else
+    skip_step wine-test "windows-build failed"
+fi
+
+# The Linux report (g++ build, the README's reference) is written by run-tests.sh next
+# to its results; the matrix puts every platform's results side by side.
+merge_reports() {
+    local results=() json
+    for json in "${build_root}/gcc/conformance.json" "${build_root}/clang/conformance.json" \
+        "${windows_dir}/conformance.json"; do
+        if [[ -f "${json}" ]]; then
+            results+=("${json}")
+        else
+            printf 'missing %s: that run left no results\n' "${json}"
+        fi
+    done
+    ((${#results[@]} > 0)) || return 1
+    # report.py also exits 1 when a run had failures: those fail their own test step, so
+    # this step only checks that the matrix was written and every platform is in it.
+    local matrix="${build_root}/conformance-matrix"
+    rm -f "${matrix}.md" "${matrix}.html"
+    python3 "${unisock_root}/conformance/report.py" merge "${results[@]}" --out "${matrix}" || true
+    [[ -f "${matrix}.md" && -f "${matrix}.html" ]] && ((${#results[@]} == 3))
+}
+run_step conformance-matrix merge_reports
+
+run_step validate-workflow timeout 600 npx --yes @action-validator/cli .github/workflows/ci.yml
+
+# ctest's closing line ("95% tests passed, 2 tests failed out of 40") of every test step,
+# added up into one line.
+count_tests() {
+    local log line passed=0 failed=0 total fail
+    for log in "${step_log_dir}"/test-*.log "${step_log_dir}"/wine-test.log; do
+        [[ -f "${log}" ]] || continue
+        while read -r line; do
+            fail="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"${line}")"
+            total="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"${line}")"
+            passed=$((passed + total - fail))
+            failed=$((failed + fail))
+        done < <(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "${log}")
+    done
+    printf 'tests: %d passed, %d failed\n' "${passed}" "${failed}"
+}
+
+printf '\nLinux conformance report: %s/gcc/conformance-report.html (and .md)\n' "${build_root}"
+printf 'Linux + Windows matrix:   %s/conformance-matrix.html (and .md)\n' "${build_root}"
+status=0
+print_step_summary || status=1
+count_tests
+exit "${status}"
