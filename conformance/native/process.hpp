@@ -1,0 +1,49 @@
+#pragma once
+// Raw OS helper: a child process with pipes for its standard input and output, for the
+// scenarios that need a second process (S27 real clients, S29 inheritance). Implemented
+// with posix_spawn on POSIX and CreateProcess on Windows.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace conformance::native {
+
+class child_process {
+public:
+    // Starts program (a path, or a name looked up on PATH) with args. Its stdin and
+    // stdout are pipes to this process; stderr is inherited. Throws std::runtime_error
+    // if it cannot start.
+    child_process(const std::string& program, const std::vector<std::string>& args);
+    // Terminates the child if it still runs, and reaps it.
+    ~child_process();
+    child_process(const child_process&) = delete;
+    child_process& operator=(const child_process&) = delete;
+
+    // One line of the child's stdout without its line ending; nullopt at end of output
+    // or when timeout passes first.
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+    // Everything the child writes until it closes stdout or timeout passes.
+    std::string read_all(std::chrono::milliseconds timeout);
+    void write_stdin(std::string_view data);
+    void close_stdin();
+    // SIGTERM on POSIX (so the child can stop cleanly), TerminateProcess on Windows.
+    void terminate();
+    // The exit code once the child has exited within timeout, nullopt if it still runs.
+    // A child killed by a signal reports 128 + the signal number.
+    std::optional<int> wait(std::chrono::milliseconds timeout);
+
+private:
+    struct state;
+    state* state_;
+};
+
+// This test binary's own path (to start it again as a child).
+std::string self_executable_path();
+
+// Whether a program can be found on PATH (e.g. "python3", "nc").
+bool program_available(const std::string& name);
+
+} // namespace conformance::native
