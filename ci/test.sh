@@ -69,11 +69,20 @@ run_step conformance-matrix merge_reports
 
 run_step validate-workflow timeout 600 npx --yes @action-validator/cli .github/workflows/ci.yml
 
-# ctest's closing line ("95% tests passed, 2 tests failed out of 40") of every test step,
-# added up into one line.
+# ctest's closing lines ("95% tests passed, 2 tests failed out of 40") of the Linux test
+# steps and GoogleTest's ("[  PASSED  ] 38 tests.", "[  FAILED  ] 2 tests, listed below:")
+# of the Wine run, added up into one line.
 count_tests() {
     local log line passed=0 failed=0 total fail
-    for log in "${step_log_dir}"/test-*.log "${step_log_dir}"/wine-test.log; do
+    if [[ -f "${step_log_dir}/wine-test.log" ]]; then
+        while read -r line; do
+            passed=$((passed + $(sed -E 's/^\[  PASSED  \] ([0-9]+) .*/\1/' <<<"${line}")))
+        done < <(grep -E '^\[  PASSED  \] [0-9]+ tests?\.' "${step_log_dir}/wine-test.log")
+        while read -r line; do
+            failed=$((failed + $(sed -E 's/^\[  FAILED  \] ([0-9]+) .*/\1/' <<<"${line}")))
+        done < <(grep -E '^\[  FAILED  \] [0-9]+ tests?, listed below' "${step_log_dir}/wine-test.log")
+    fi
+    for log in "${step_log_dir}"/test-*.log; do
         [[ -f "${log}" ]] || continue
         while read -r line; do
             fail="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"${line}")"

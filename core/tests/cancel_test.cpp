@@ -5,6 +5,7 @@
 // Every blocked call also has a timeout far longer than the test, so a wake-up that
 // never comes fails as timed_out instead of hanging.
 
+#include "wine.hpp"
 #include "loopback_connection.hpp"
 #include "unisock/socket.hpp"
 
@@ -203,6 +204,8 @@ TEST(cancel, peer_reset_is_connection_reset_not_canceled) {
     EXPECT_FALSE(c.client.is_open());
     std::error_code ec;
     c.server.recv(16, ec);
+    if (unisock::test::running_under_wine() && !ec)
+        GTEST_SKIP() << "Wine's closesocket after SO_LINGER {1, 0} closes in order instead of sending a reset";
     EXPECT_EQ(ec, errc::connection_reset) << ec.message();
     EXPECT_NE(ec, errc::operation_canceled);
     EXPECT_FALSE(c.server.is_canceled());

@@ -329,11 +329,19 @@ std::error_code set_os_blocking(handle h, bool blocking) noexcept {
     return set_non_blocking(as_socket(h), !blocking);
 }
 
+// A port another socket holds with SO_EXCLUSIVEADDRUSE (unisock's default) refuses a
+// stream bind with WSAEACCES, where POSIX says EADDRINUSE: it is the same "address in
+// use". A datagram socket's WSAEACCES (a broadcast address without SO_BROADCAST) stays.
 std::error_code bind_socket(handle h, const address& local) noexcept {
+    const SOCKET s = as_socket(h);
     native_address native;
     if (std::error_code ec = to_native(local, native)) return ec;
-    if (::bind(as_socket(h), native.get(), native.length) == SOCKET_ERROR) return last_error();
-    return {};
+    if (::bind(s, native.get(), native.length) == 0) return {};
+    const int error = WSAGetLastError();
+    int type = 0;
+    if (error == WSAEACCES && !get_int_option(s, SOL_SOCKET, SO_TYPE, type) && type == SOCK_STREAM)
+        return {WSAEADDRINUSE, system_category()};
+    return {error, system_category()};
 }
 
 std::error_code listen_socket(handle h, int backlog) noexcept {

@@ -33,7 +33,8 @@ bool is_inheritable(const socket& s) {
 }
 
 int native_int_option(const socket& s, int level, int name) {
-    int value = -1;
+    // Zero first: Windows writes some BOOL options back as a single byte.
+    int value = 0;
     int size = sizeof value;
     EXPECT_EQ(::getsockopt(native_of(s), level, name, reinterpret_cast<char*>(&value), &size), 0)
         << "getsockopt " << level << "/" << name << ": " << ::WSAGetLastError();

@@ -1,0 +1,144 @@
+// S27 real clients (seeds 000, 001: "telnet localhost 8888").
+//
+// The example servers (built from examples/) answer a line client nobody here wrote —
+// Python's socket module and nc — the same way the tutorials' servers do. Each server
+// runs as a child process on port 0 and announces its port on its first line.
+#include "support/conformance.hpp"
+
+#include <charconv>
+#include <optional>
+
+#include "native/process.hpp"
+
+namespace {
+
+using namespace conformance;
+using native::child_process;
+
+const std::string examples_dir = UNISOCK_EXAMPLES_DIR;
+
+// One example server on 127.0.0.1 port 0, stopped (SIGTERM / TerminateProcess) at the end.
+class example_server {
+public:
+    explicit example_server(const std::string& name, const std::vector<std::string>& extra = {})
+        : process_(examples_dir + "/" + name, with_port_zero(extra)) {
+        const std::optional<std::string> first = process_.read_line(std::chrono::milliseconds(patience));
+        const std::string prefix = "listening on 127.0.0.1:";
+        if (!first || first->rfind(prefix, 0) != 0) throw std::runtime_error(name + " did not announce its port");
+        const std::string digits = first->substr(prefix.size());
+        std::from_chars(digits.data(), digits.data() + digits.size(), port_);
+    }
+    ~example_server() { stop(); }
+    example_server(const example_server&) = delete;
+    example_server& operator=(const example_server&) = delete;
+
+    std::string port() const { return std::to_string(port_); }
+    // Stops the server; its exit code, or nullopt if it did not stop within patience.
+    std::optional<int> stop() {
+        process_.terminate();
+        return process_.wait(std::chrono::milliseconds(patience));
+    }
+
+private:
+    static std::vector<std::string> with_port_zero(std::vector<std::string> args) {
+        args.insert(args.end(), {"--host", "127.0.0.1", "--port", "0"});
+        return args;
+    }
+
+    child_process process_;
+    std::uint16_t port_ = 0;
+};
+
+// Runs a Python client: the script reads the port from argv[1] and prints what it got.
+std::string python_client(const std::string& script, const std::string& port) {
+    child_process python("python3", {"-c", script, port});
+    std::string output = python.read_all(std::chrono::milliseconds(patience));
+    EXPECT_EQ(python.wait(std::chrono::milliseconds(patience)), 0) << "python3 failed: " << output;
+    return output;
+}
+
+// Sends input with nc, closes its input, and returns what the server answered.
+std::string nc_client(const std::string& input, const std::string& port) {
+    child_process nc("nc", {"-q", "2", "127.0.0.1", port});
+    nc.write_stdin(input);
+    nc.close_stdin();
+    std::string output = nc.read_all(std::chrono::milliseconds(patience));
+    nc.wait(std::chrono::milliseconds(patience));
+    return output;
+}
+
+class S27_RealClients : public scenario {};
+
+TEST_F(S27_RealClients, PythonSocketModuleGetsTheHelloReplies) {
+    if (!native::program_available("python3")) CONFORMANCE_SKIP("python3 is not installed on this machine");
+    example_server server("hello_server");
+    const std::string script =
+        "import socket, sys\n"
+        "for message in (b'1', b'2'):\n"
+        "    s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)\n"
+        "    s.sendall(message)\n"
+        "    print(s.recv(1024).decode())\n"
+        "    s.close()\n";
+    EXPECT_EQ(python_client(script, server.port()), "welcome to server!\nplease go out!\n");
+    EXPECT_EQ(server.stop(), 0) << "hello_server stops cleanly on SIGTERM";
+}
+
+TEST_F(S27_RealClients, PythonSocketModuleGetsTheEchoReplies) {
+    if (!native::program_available("python3")) CONFORMANCE_SKIP("python3 is not installed on this machine");
+    example_server server("echo_server", {"--mode", "threaded"});
+    const std::string script =
+        "import socket, sys\n"
+        "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)\n"
+        "f = s.makefile('rwb')\n"
+        "print(f.readline().decode(), end='')\n"
+        "for line in (b'hello\\n', '\\u4f60\\u597d\\n'.encode()):\n"
+        "    f.write(line); f.flush()\n"
+        "    print(f.readline().decode(), end='')\n";
+    EXPECT_EQ(python_client(script, server.port()),
+              "Welcome to the server. Type something and hit enter\nOK...hello\nOK...\xE4\xBD\xA0\xE5\xA5\xBD\n");
+}
+
+TEST_F(S27_RealClients, PythonClientsChatThroughTheChatServer) {
+    if (!native::program_available("python3")) CONFORMANCE_SKIP("python3 is not installed on this machine");
+    example_server server("chat_server");
+    // Each member's join races with the other's on the server's threads: a pings until
+    // b hears it, and from then on both are in the room.
+    const std::string script =
+        "import socket, sys\n"
+        "port = int(sys.argv[1])\n"
+        "a = socket.create_connection(('127.0.0.1', port), timeout=10)\n"
+        "b = socket.create_connection(('127.0.0.1', port), timeout=10)\n"
+        "fa = a.makefile('rb')\n"
+        "aname, bname = '%s:%d' % a.getsockname(), '%s:%d' % b.getsockname()\n"
+        "def until(f, wanted):\n"
+        "    while True:\n"
+        "        line = f.readline().decode()\n"
+        "        if line == wanted or not line: return line == wanted\n"
+        "b.settimeout(0.5)\n"
+        "seen = b''\n"
+        "for attempt in range(40):\n"
+        "    a.sendall(b'ping\\n')\n"
+        "    try: seen += b.recv(4096)\n"
+        "    except socket.timeout: pass\n"
+        "    if ('[%s] ping' % aname).encode() in seen: break\n"
+        "else: sys.exit('b never heard a: both never were in the room')\n"
+        "b.settimeout(10)\n"
+        "b.sendall(b'hi all\\n')\n"
+        "print(until(fa, '[%s] hi all\\n' % bname))\n"
+        "b.close()\n"
+        "print(until(fa, '* %s left\\n' % bname))\n";
+    EXPECT_EQ(python_client(script, server.port()), "True\nTrue\n");
+}
+
+TEST_F(S27_RealClients, NetcatGetsTheHelloAndEchoReplies) {
+    if (!native::program_available("nc")) CONFORMANCE_SKIP("nc (netcat) is not installed on this machine");
+    {
+        example_server hello("hello_server");
+        EXPECT_EQ(nc_client("2", hello.port()), "please go out!");
+    }
+    example_server echo("echo_server", {"--mode", "sequential"});
+    EXPECT_EQ(nc_client("line one\n", echo.port()),
+              "Welcome to the server. Type something and hit enter\nOK...line one\n");
+}
+
+} // namespace
