@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "platform/loopback_pair.hpp"
 #include "platform/platform.hpp"
 #include "platform/windows/sockaddr.hpp"
 
@@ -129,82 +130,6 @@ address unbound_address(SOCKET s, std::error_code& ec) noexcept {
     return {};
 }
 
-// Owns a handle until release(): closes it on every early return of the pair builders.
-class socket_guard {
-public:
-    explicit socket_guard(handle h) noexcept : handle_(h) {}
-    socket_guard(const socket_guard&) = delete;
-    socket_guard& operator=(const socket_guard&) = delete;
-    ~socket_guard() {
-        if (handle_ != invalid_native_handle) ::closesocket(as_socket(handle_));
-    }
-    handle get() const noexcept { return handle_; }
-    handle release() noexcept { return std::exchange(handle_, invalid_native_handle); }
-
-private:
-    handle handle_;
-};
-
-// How long building a socket pair may take: loopback connects finish in microseconds,
-// this only bounds a stuck system.
-constexpr std::chrono::seconds pair_time_limit{10};
-
-address loopback_for(address_family f) noexcept {
-    return f == address_family::ipv6 ? address::v6_loopback(0) : address::v4_loopback(0);
-}
-
-std::error_code wait_until_connected(handle client, deadline until) noexcept {
-    std::error_code ec;
-    wait(client, false, true, nullptr, until, ec);
-    return ec ? ec : pending_error(client);
-}
-
-// Accepts from a private listener until the connection from expected_peer arrives: any
-// other process that connected to the port in between is dropped. nullopt accepts the
-// first one.
-handle accept_expected(handle listener, const std::optional<address>& expected_peer, deadline until,
-                       std::error_code& ec) noexcept {
-    for (;;) {
-        address peer;
-        socket_guard candidate(accept_socket(listener, peer, ec));
-        if (ec == errc::would_block) {
-            wait(listener, true, false, nullptr, until, ec);
-            if (ec) return invalid_native_handle;
-            continue;
-        }
-        if (ec) return invalid_native_handle;
-        if (!expected_peer || (peer.ip() == expected_peer->ip() && peer.port() == expected_peer->port()))
-            return candidate.release();
-    }
-}
-
-// A connected stream pair through a listener bound to listen_on, closed afterwards.
-void stream_pair_through(address_family f, const address& listen_on, bool verify_peer, handle out[2],
-                         std::error_code& ec) noexcept {
-    const deadline until = std::chrono::steady_clock::now() + pair_time_limit;
-    socket_guard listener(open_socket(f, socket_type::stream, 0, ec));
-    if (ec) return;
-    ec = bind_socket(listener.get(), listen_on);
-    if (!ec) ec = listen_socket(listener.get(), 1);
-    if (ec) return;
-    const address target = local_address(listener.get(), ec);
-    if (ec) return;
-    socket_guard client(open_socket(f, socket_type::stream, 0, ec));
-    if (ec) return;
-    ec = start_connect(client.get(), target);
-    if (ec == errc::in_progress) ec = wait_until_connected(client.get(), until);
-    if (ec) return;
-    std::optional<address> client_address;
-    if (verify_peer) {
-        client_address = local_address(client.get(), ec);
-        if (ec) return;
-    }
-    socket_guard server(accept_expected(listener.get(), client_address, until, ec));
-    if (ec) return;
-    out[0] = client.release();
-    out[1] = server.release();
-}
-
 // A fresh path in the user's temporary directory for a private AF_UNIX listener.
 address unique_local_address(std::error_code& ec) {
     char directory[MAX_PATH + 1] = {};
@@ -243,26 +168,6 @@ void local_stream_pair(handle out[2], std::error_code& ec) noexcept {
     if (ec) return;
     const file_remover remove(path.path()); // destroyed after the listener is closed
     stream_pair_through(address_family::local, path, false, out, ec);
-}
-
-// Two UDP sockets on the loopback, each connected to the other.
-void datagram_pair(address_family f, handle out[2], std::error_code& ec) noexcept {
-    socket_guard first(open_socket(f, socket_type::datagram, 0, ec));
-    if (ec) return;
-    socket_guard second(open_socket(f, socket_type::datagram, 0, ec));
-    if (ec) return;
-    ec = bind_socket(first.get(), loopback_for(f));
-    if (!ec) ec = bind_socket(second.get(), loopback_for(f));
-    if (ec) return;
-    const address first_address = local_address(first.get(), ec);
-    if (ec) return;
-    const address second_address = local_address(second.get(), ec);
-    if (ec) return;
-    ec = start_connect(first.get(), second_address);
-    if (!ec) ec = start_connect(second.get(), first_address);
-    if (ec) return;
-    out[0] = first.release();
-    out[1] = second.release();
 }
 
 } // namespace
@@ -495,7 +400,7 @@ void make_socket_pair(address_family f, socket_type t, handle out[2], std::error
         return;
     }
     if (t == socket_type::datagram && !local) {
-        datagram_pair(f, out, ec);
+        loopback_datagram_pair(f, out, ec);
         return;
     }
     ec = make_error_code(errc::socket_type_not_supported); // Windows AF_UNIX is stream only
