@@ -30,17 +30,6 @@ void greet_then_echo(unisock::socket& connection, const unisock::address&) {
     }
 }
 
-// Reads exactly size bytes (or what came before the stream ended).
-std::string recv_exactly(unisock::socket& sock, std::size_t size) {
-    std::string data;
-    while (data.size() < size) {
-        const std::string part = sock.recv(size - data.size());
-        if (part.empty()) break;
-        data += part;
-    }
-    return data;
-}
-
 class S08_ThreadedServer : public scenario {};
 
 TEST_F(S08_ThreadedServer, FiftyConcurrentClientsEachGetTheirOwnReplies) {

@@ -30,30 +30,6 @@ connection_pair connect_pair() {
     return pair;
 }
 
-// A thread for the other end, joined on every path out of the test; an exception in it
-// fails the test instead of terminating the run.
-class peer_thread {
-public:
-    template <class Body>
-    explicit peer_thread(Body body)
-        : thread_([body = std::move(body)]() mutable {
-              try {
-                  body();
-              } catch (const std::exception& e) {
-                  ADD_FAILURE() << "peer thread: " << e.what();
-              }
-          }) {}
-    peer_thread(const peer_thread&) = delete;
-    peer_thread& operator=(const peer_thread&) = delete;
-    ~peer_thread() { join(); }
-    void join() {
-        if (thread_.joinable()) thread_.join();
-    }
-
-private:
-    std::thread thread_;
-};
-
 class S11_Stream : public scenario {};
 
 TEST_F(S11_Stream, ReadlineReturnsOneLineAtATime) {

@@ -36,29 +36,6 @@ unisock::address closed_udp_port() {
     return address;
 }
 
-// The other end, joined on every path out of the test; an exception in it fails the
-// test instead of terminating the run.
-class peer_thread {
-public:
-    template <class Body>
-    explicit peer_thread(Body body)
-        : thread_([body = std::move(body)]() mutable {
-              try {
-                  body();
-              } catch (const std::exception& e) {
-                  ADD_FAILURE() << "peer thread: " << e.what();
-              }
-          }) {}
-    peer_thread(const peer_thread&) = delete;
-    peer_thread& operator=(const peer_thread&) = delete;
-    ~peer_thread() {
-        if (thread_.joinable()) thread_.join();
-    }
-
-private:
-    std::thread thread_;
-};
-
 class S13_Udp : public scenario {};
 
 // The tutorial's pair: a server answering each datagram to its sender, a client that

@@ -14,17 +14,6 @@ using namespace conformance;
 using unisock::address_family;
 using unisock::socket_type;
 
-// Reads exactly size bytes (loopback may still split a message).
-std::string recv_exactly(unisock::socket& sock, std::size_t size) {
-    std::string all;
-    while (all.size() < size) {
-        const std::string part = sock.recv(size - all.size());
-        if (part.empty()) break;
-        all += part;
-    }
-    return all;
-}
-
 // One message each way between a and b.
 void expect_exchange(unisock::socket& a, unisock::socket& b, const std::string& tag) {
     a.sendall("ping " + tag);

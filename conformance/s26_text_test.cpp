@@ -27,16 +27,6 @@ unisock::socket_pair bounded_pair() {
     return pair;
 }
 
-std::string recv_exactly(unisock::socket& sock, std::size_t size) {
-    std::string data;
-    while (data.size() < size) {
-        const std::string part = sock.recv(size - data.size());
-        if (part.empty()) break;
-        data += part;
-    }
-    return data;
-}
-
 class S26_Text : public scenario {};
 
 TEST_F(S26_Text, ChineseTextRoundTripsOverTcp) {

@@ -61,6 +61,16 @@ std::string pattern(std::size_t n, char seed) {
     return text;
 }
 
+std::string recv_exactly(unisock::socket& sock, std::size_t size) {
+    std::string data;
+    while (data.size() < size) {
+        const std::string part = sock.recv(size - data.size());
+        if (part.empty()) break;
+        data += part;
+    }
+    return data;
+}
+
 namespace {
 
 // Puts the platform header of the report into the JSON output and warms up what the OS

@@ -79,4 +79,32 @@ inline constexpr std::string_view child_sleep_flag = "--child-sleep";
 // A string of n bytes with a recognisable pattern (so a mix-up shows in a comparison).
 std::string pattern(std::size_t n, char seed = 'a');
 
+// Reads exactly size bytes (loopback may still split a message), or what came before
+// the stream ended.
+std::string recv_exactly(unisock::socket& sock, std::size_t size);
+
+// A thread for the other end, joined on every path out of the test; an exception in it
+// fails the test instead of terminating the run.
+class peer_thread {
+public:
+    template <class Body>
+    explicit peer_thread(Body body)
+        : thread_([body = std::move(body)]() mutable {
+              try {
+                  body();
+              } catch (const std::exception& e) {
+                  ADD_FAILURE() << "peer thread: " << e.what();
+              }
+          }) {}
+    peer_thread(const peer_thread&) = delete;
+    peer_thread& operator=(const peer_thread&) = delete;
+    ~peer_thread() { join(); }
+    void join() {
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    std::thread thread_;
+};
+
 } // namespace conformance
