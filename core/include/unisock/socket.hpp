@@ -191,8 +191,8 @@ public:
     // or cancel() is called (operation_canceled). nullopt waits without limit. After a
     // non-blocking connect, wait(wait_for::writable) then pending_error() gives the result.
     std::error_code wait(wait_for what, std::optional<timeout_duration> timeout) noexcept;
-    // getsockopt(SO_ERROR): the socket's pending error (a connect's outcome), cleared by
-    // reading it.
+    // getsockopt(SO_ERROR): the socket's pending error (a connect's outcome). Read it once:
+    // POSIX clears it on reading, Windows keeps a failed connect's error.
     std::error_code pending_error() noexcept;
 
     // Wakes every call blocked on this socket in another thread (accept, connect, send,
