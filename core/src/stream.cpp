@@ -49,6 +49,29 @@ stream::stream(socket& sock, std::size_t buffer_size) : sock_(&sock), buffer_siz
         detail::throw_error(make_error_code(errc::invalid_argument), "stream", "buffer size 0");
 }
 
+stream::stream(stream&& other) noexcept
+    : sock_(other.sock_), buffer_size_(other.buffer_size_), read_buffer_(std::exchange(other.read_buffer_, {})),
+      read_pos_(std::exchange(other.read_pos_, 0)), write_buffer_(std::exchange(other.write_buffer_, {})) {}
+
+stream& stream::operator=(stream&& other) noexcept {
+    if (this != &other) {
+        flush_quietly();
+        sock_ = other.sock_;
+        buffer_size_ = other.buffer_size_;
+        read_buffer_ = std::exchange(other.read_buffer_, {});
+        read_pos_ = std::exchange(other.read_pos_, 0);
+        write_buffer_ = std::exchange(other.write_buffer_, {});
+    }
+    return *this;
+}
+
+stream::~stream() { flush_quietly(); }
+
+void stream::flush_quietly() noexcept {
+    std::error_code ignored;
+    flush(ignored);
+}
+
 bool stream::fill(std::error_code& ec) {
     compact(read_buffer_, read_pos_);
     return receive_into(*sock_, read_buffer_, buffer_size_, ec);
@@ -71,7 +94,7 @@ std::string stream::take(std::size_t size) {
 std::string stream::read(std::size_t max_size) {
     std::error_code ec;
     std::string data = read(max_size, ec);
-    detail::throw_if(ec, "read", std::to_string(max_size) + " bytes");
+    if (ec) detail::throw_error(ec, "read", std::to_string(max_size) + " bytes");
     return data;
 }
 
@@ -90,7 +113,7 @@ std::string stream::read(std::size_t max_size, std::error_code& ec) {
 std::string stream::read_exact(std::size_t size) {
     std::error_code ec;
     std::string data = read_exact(size, ec);
-    detail::throw_if(ec, "read_exact", std::to_string(data.size()) + " of " + std::to_string(size) + " bytes");
+    if (ec) detail::throw_error(ec, "read_exact", std::to_string(data.size()) + " of " + std::to_string(size) + " bytes");
     return data;
 }
 
@@ -103,7 +126,7 @@ std::string stream::read_exact(std::size_t size, std::error_code& ec) {
 std::string stream::readline(std::size_t max_length) {
     std::error_code ec;
     std::string line = readline(max_length, ec);
-    detail::throw_if(ec, "readline", "up to " + std::to_string(max_length) + " bytes");
+    if (ec) detail::throw_error(ec, "readline", "up to " + std::to_string(max_length) + " bytes");
     return line;
 }
 
@@ -131,7 +154,7 @@ std::string stream::readline(std::size_t max_length, std::error_code& ec) {
 void stream::write(const_bytes data) {
     std::error_code ec;
     write(data, ec);
-    detail::throw_if(ec, "write", std::to_string(data.size()) + " bytes");
+    if (ec) detail::throw_error(ec, "write", std::to_string(data.size()) + " bytes");
 }
 
 // Whatever happens, all of data is either sent or buffered afterwards: after an error,
@@ -141,17 +164,12 @@ void stream::write(const_bytes data, std::error_code& ec) {
     const auto append = [this](const_bytes bytes) {
         write_buffer_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     };
-    if (data.size() < buffer_size_) {
+    if (data.size() < buffer_size_ || !write_buffer_.empty()) {
         append(data);
         if (write_buffer_.size() >= buffer_size_) flush(ec);
         return;
     }
-    // A large write goes straight to the socket instead of through the buffer.
-    flush(ec);
-    if (ec) {
-        append(data);
-        return;
-    }
+    // A large write into an empty buffer goes straight to the socket, without a copy.
     const std::size_t sent = sock_->sendall(data, ec);
     if (ec) append(data.after(sent));
 }
@@ -159,7 +177,7 @@ void stream::write(const_bytes data, std::error_code& ec) {
 void stream::flush() {
     std::error_code ec;
     flush(ec);
-    detail::throw_if(ec, "flush", std::to_string(write_buffer_.size()) + " bytes left");
+    if (ec) detail::throw_error(ec, "flush", std::to_string(write_buffer_.size()) + " bytes left");
 }
 
 void stream::flush(std::error_code& ec) {
