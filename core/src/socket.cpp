@@ -1,5 +1,7 @@
 #include "unisock/socket.hpp"
 
+#include <algorithm>
+#include <exception>
 #include <thread>
 #include <utility>
 
@@ -75,6 +77,18 @@ struct transfer_result {
 bool left_ready(const transfer_result& r) noexcept { return r.done == r.asked; }
 
 std::size_t value_of(const transfer_result& r) noexcept { return r.done; }
+
+// The receive buffer of recv() and recv_from(): false with no_buffer_space when the
+// memory is not there.
+bool allocate(std::string& buffer, std::size_t wanted, std::error_code& ec) noexcept {
+    try {
+        buffer.resize(std::min(wanted, max_receive_size));
+        return true;
+    } catch (const std::exception&) {
+        ec = make_error_code(errc::no_buffer_space);
+        return false;
+    }
+}
 template <class Result>
 Result value_of(Result r) noexcept {
     return r;
@@ -353,8 +367,9 @@ std::string socket::recv(std::size_t max_size) {
     return data;
 }
 
-std::string socket::recv(std::size_t max_size, std::error_code& ec) {
-    std::string data(max_size, '\0');
+std::string socket::recv(std::size_t max_size, std::error_code& ec) noexcept {
+    std::string data;
+    if (!allocate(data, max_size, ec)) return data;
     data.resize(recv_into(data, ec));
     return data;
 }
@@ -405,12 +420,12 @@ datagram socket::recv_from(std::size_t max_size) {
     return result;
 }
 
-datagram socket::recv_from(std::size_t max_size, std::error_code& ec) {
+datagram socket::recv_from(std::size_t max_size, std::error_code& ec) noexcept {
     datagram result;
-    result.data.resize(max_size);
-    const received_from got = recv_from_into(result.data, ec);
+    if (!allocate(result.data, max_size, ec)) return result;
+    received_from got = recv_from_into(result.data, ec);
     result.data.resize(got.size);
-    result.sender = got.sender;
+    result.sender = std::move(got.sender);
     return result;
 }
 

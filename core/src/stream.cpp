@@ -10,6 +10,7 @@
 #include "unisock/stream.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -39,6 +40,17 @@ bool receive_into(socket& sock, std::string& buffer, std::size_t amount, std::er
     const std::size_t received = sock.recv_into(mutable_bytes(buffer.data() + old_size, amount), ec);
     buffer.resize(old_size + received);
     return !ec && received != 0;
+}
+
+// Runs body; memory it cannot get becomes no_buffer_space (the no-throw forms never throw).
+template <class Body>
+std::string without_throwing(std::error_code& ec, Body body) noexcept {
+    try {
+        return body();
+    } catch (const std::exception&) {
+        ec = make_error_code(errc::no_buffer_space);
+        return {};
+    }
 }
 
 } // namespace
@@ -98,16 +110,27 @@ std::string stream::read(std::size_t max_size) {
     return data;
 }
 
-std::string stream::read(std::size_t max_size, std::error_code& ec) {
+// Receives until size bytes are buffered, the stream ends or a call fails.
+void stream::fill_to(std::size_t size, std::error_code& ec) {
     ec.clear();
-    while (read_buffer_.size() - read_pos_ < max_size) {
-        const std::size_t missing = max_size - (read_buffer_.size() - read_pos_);
+    while (read_buffer_.size() - read_pos_ < size) {
+        const std::size_t missing = size - (read_buffer_.size() - read_pos_);
         compact(read_buffer_, read_pos_);
         const std::size_t amount = std::max(buffer_size_, std::min(missing, max_receive_chunk));
-        if (!receive_into(*sock_, read_buffer_, amount, ec)) break;
+        if (!receive_into(*sock_, read_buffer_, amount, ec)) return;
     }
-    if (ec) return {};
-    return take(std::min(max_size, read_buffer_.size() - read_pos_));
+}
+
+std::string stream::read(std::size_t max_size, std::error_code& ec) noexcept {
+    return without_throwing(ec, [&] {
+        fill_to(max_size, ec);
+        const std::size_t available = read_buffer_.size() - read_pos_;
+        // What did arrive is returned rather than held back behind a timeout: the socket
+        // is no longer readable, so a caller waiting for it would never see those bytes.
+        if (ec && available != 0 && (ec == errc::would_block || ec == errc::timed_out)) ec.clear();
+        if (ec) return std::string{};
+        return take(std::min(max_size, available));
+    });
 }
 
 std::string stream::read_exact(std::size_t size) {
@@ -117,10 +140,14 @@ std::string stream::read_exact(std::size_t size) {
     return data;
 }
 
-std::string stream::read_exact(std::size_t size, std::error_code& ec) {
-    std::string data = read(size, ec);
-    if (!ec && data.size() < size) ec = make_error_code(errc::unexpected_eof);
-    return data;
+std::string stream::read_exact(std::size_t size, std::error_code& ec) noexcept {
+    return without_throwing(ec, [&] {
+        fill_to(size, ec);
+        if (ec) return std::string{}; // what arrived stays buffered for the next call
+        const std::size_t available = read_buffer_.size() - read_pos_;
+        if (available < size) ec = make_error_code(errc::unexpected_eof);
+        return take(std::min(size, available));
+    });
 }
 
 std::string stream::readline(std::size_t max_length) {
@@ -130,7 +157,11 @@ std::string stream::readline(std::size_t max_length) {
     return line;
 }
 
-std::string stream::readline(std::size_t max_length, std::error_code& ec) {
+std::string stream::readline(std::size_t max_length, std::error_code& ec) noexcept {
+    return without_throwing(ec, [&] { return readline_buffered(max_length, ec); });
+}
+
+std::string stream::readline_buffered(std::size_t max_length, std::error_code& ec) {
     ec.clear();
     if (max_length == 0) {
         ec = make_error_code(errc::invalid_argument);

@@ -77,6 +77,10 @@ inline constexpr int max_backlog = 0x7fffffff;
 
 using timeout_duration = std::chrono::nanoseconds;
 
+// The most recv() and recv_from() allocate for one call: larger than any datagram and
+// than what one receive returns from a stream socket's buffer.
+inline constexpr std::size_t max_receive_size = std::size_t{16} * 1024 * 1024;
+
 class socket;
 
 // What accept() returns: the connected socket and the peer's address.
@@ -162,9 +166,12 @@ public:
     std::size_t recv_into(mutable_bytes buffer);
     std::size_t recv_into(mutable_bytes buffer, std::error_code& ec) noexcept;
 
-    // Up to max_size bytes as a string of bytes; empty at an orderly close.
+    // Up to max_size bytes as a string of bytes; empty at an orderly close. The string is
+    // allocated for min(max_size, max_receive_size) bytes: no single recv(2) returns more
+    // (recv_into receives into a buffer of any size). The no-throw form never throws:
+    // memory it cannot get is no_buffer_space.
     std::string recv(std::size_t max_size);
-    std::string recv(std::size_t max_size, std::error_code& ec);
+    std::string recv(std::size_t max_size, std::error_code& ec) noexcept;
 
     // sendto(2): one datagram to peer; the number of bytes sent.
     std::size_t send_to(const_bytes data, const address& peer);
@@ -174,8 +181,9 @@ public:
     // reported as connection_refused on a connected one, on every OS.
     received_from recv_from_into(mutable_bytes buffer);
     received_from recv_from_into(mutable_bytes buffer, std::error_code& ec) noexcept;
+    // recvfrom(2) into a string of min(max_size, max_receive_size) bytes, as recv().
     datagram recv_from(std::size_t max_size);
-    datagram recv_from(std::size_t max_size, std::error_code& ec);
+    datagram recv_from(std::size_t max_size, std::error_code& ec) noexcept;
 
     // shutdown(2): half-close. After shutdown(write) the peer's recv returns 0.
     void shutdown(shutdown_how how);

@@ -34,19 +34,24 @@ public:
     ~stream();
 
     // Up to max_size bytes: blocks until max_size bytes or end of stream (Python's
-    // BufferedReader.read(n)). Empty only at end of stream.
+    // BufferedReader.read(n)). Empty only at end of stream. In non-blocking or timeout
+    // mode, when would_block or timed_out comes after some bytes arrived, those bytes are
+    // returned (no error); the error comes only when nothing is there. The no-throw forms
+    // here never throw: memory they cannot get is no_buffer_space.
     std::string read(std::size_t max_size);
-    std::string read(std::size_t max_size, std::error_code& ec);
+    std::string read(std::size_t max_size, std::error_code& ec) noexcept;
 
     // Exactly size bytes; fails with unexpected_eof if the peer closes first (the bytes
     // that did arrive are dropped by the throwing form, returned by the no-throw form).
+    // After a timeout the bytes that arrived stay buffered for the next read.
     std::string read_exact(std::size_t size);
-    std::string read_exact(std::size_t size, std::error_code& ec);
+    std::string read_exact(std::size_t size, std::error_code& ec) noexcept;
 
     // One line including its '\n', at most max_length bytes (a longer line comes back in
     // pieces of max_length). At end of stream: the partial last line, then empty.
+    // Received bytes stay buffered after an error, for the next call.
     std::string readline(std::size_t max_length = default_line_limit);
-    std::string readline(std::size_t max_length, std::error_code& ec);
+    std::string readline(std::size_t max_length, std::error_code& ec) noexcept;
 
     // Buffers data; sends when the buffer fills (one sendall for the buffer and data). A
     // write of at least the buffer size into an empty buffer goes out directly.
@@ -63,6 +68,8 @@ public:
 private:
     // Receives once into the read buffer; false at end of stream.
     bool fill(std::error_code& ec);
+    void fill_to(std::size_t size, std::error_code& ec);
+    std::string readline_buffered(std::size_t max_length, std::error_code& ec);
     std::string take(std::size_t size);
 
     void flush_quietly() noexcept;
