@@ -2,12 +2,17 @@
 """Prints unisock_bench's results as one table: CPU per operation, ratio to raw, system
 calls per operation, user-space instructions per operation.
 
-  summarize.py [BENCH.json] [--syscalls DIR] [--callgrind DIR]
+  summarize.py [BENCH.json] [--paired FILE] [--syscalls DIR] [--callgrind DIR]
 
 BENCH.json is Google Benchmark's JSON output (--benchmark_out); with repetitions the
 median is used, and cv is the CPU time's coefficient of variation across them. Each
 family is compared with its raw baseline: by CPU time per operation (process CPU time:
 both threads of a ping-pong), bulk64k by throughput.
+
+--paired FILE holds the JSON lines of bench/paired.sh: each workload run against its raw
+baseline in alternating blocks in one process, the median (and quartiles) of the
+per-round CPU ratios; a loaded machine slows both halves of a round alike, so this ratio
+is the one to compare when the repetitions' cv is large.
 
 --syscalls DIR holds `strace -c -f` summaries written by bench/syscalls.sh, and
 --callgrind DIR callgrind profiles written by bench/callgrind.sh, each as
@@ -78,6 +83,14 @@ def medians(path):
         if value is not None:
             value["cv"] = spread.get(name)
     return chosen
+
+
+def paired_ratios(path):
+    """NAME -> the JSON object unisock_bench --paired printed for it."""
+    if path is None:
+        return {}
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return {entry["name"]: entry for entry in map(json.loads, filter(str.strip, lines))}
 
 
 def counted_files(directory, suffix):
@@ -158,9 +171,11 @@ def ordered(names):
     return sorted(names, key=key)
 
 
-def print_table(results, syscalls, instructions):
-    names = ordered(set(results) | set(syscalls) | set(instructions))
-    print(f"{'benchmark':<34} {'CPU ns/op':>10} {'cv':>6} {'ratio':>6} {'syscalls/op':>11} {'instr/op':>9}")
+def print_table(results, paired, syscalls, instructions):
+    baselines = {entry["baseline"] for entry in paired.values()}
+    names = ordered(set(results) | set(paired) | baselines | set(syscalls) | set(instructions))
+    print(f"{'benchmark':<34} {'CPU ns/op':>10} {'cv':>6} {'ratio':>6} {'paired ratio (IQR)':>20} "
+          f"{'syscalls/op':>11} {'instr/op':>9}")
     ok = True
     for name in names:
         value = results.get(name)
@@ -176,14 +191,20 @@ def print_table(results, syscalls, instructions):
                     ratio = f"{baseline['rate'] / value['rate']:.3f}" if value["rate"] else "-"
                 else:
                     ratio = f"{value['cpu'] / baseline['cpu']:.3f}"
+        pair = paired.get(name)
+        pair_text = (f"{pair['ratio_median']:.3f} ({pair['ratio_q1']:.3f}-{pair['ratio_q3']:.3f})"
+                     if pair else "1.000" if name == BASELINES.get(family(name)) and paired else "-")
         calls = f"{syscalls[name][0]:.2f}" if name in syscalls else "-"
         ir = f"{instructions[name][0]:.0f}" if name in instructions else "-"
-        print(f"{name:<34} {cpu:>10} {cv:>6} {ratio:>6} {calls:>11} {ir:>9}")
+        print(f"{name:<34} {cpu:>10} {cv:>6} {ratio:>6} {pair_text:>20} {calls:>11} {ir:>9}")
     if results:
         print("\nCPU: process CPU time per operation (every thread), median of the repetitions; "
               "cv: its coefficient of variation")
         print("ratio: CPU per operation / the family's raw baseline's (bulk64k: raw's throughput / "
               "this one's); 1.000 is raw speed")
+    if paired:
+        print("paired ratio: CPU per operation / raw's, run in alternating blocks in one process "
+              "(bench/paired.sh): median and quartiles of the rounds")
     if syscalls:
         print("syscalls/op: strace -c -f, all system calls of the process, (N2 - N1) operations")
     if instructions:
@@ -207,7 +228,7 @@ def print_instruction_detail(instructions):
             print(f"  {name:<34} {per_op:8.0f}  {function}")
 
 
-def print_targets(results, syscalls, instructions):
+def print_targets(results, paired, syscalls, instructions):
     """Issue 8's targets beside the figures they are about: for reading, not a verdict
     the script acts on."""
     lines = []
@@ -216,7 +237,9 @@ def print_targets(results, syscalls, instructions):
             lines.append(f"{name}: {syscalls[name][0]:.2f} system calls per round trip (target <= 5)")
         base, value = results.get(BASELINES["pingpong"]), results.get(name)
         if base and value:
-            lines.append(f"{name}: {value['cpu'] / base['cpu']:.3f} x raw CPU (target <= 1.08)")
+            lines.append(f"{name}: {value['cpu'] / base['cpu']:.3f} x raw CPU, medians (target <= 1.08)")
+        if name in paired:
+            lines.append(f"{name}: {paired[name]['ratio_median']:.3f} x raw CPU, paired (target <= 1.08)")
     asio = instructions.get("pair64/asio_sync")
     for name in ("pair64/unisock_blocking", "pair64/unisock_timeout"):
         if name in instructions and asio:
@@ -231,7 +254,10 @@ def print_targets(results, syscalls, instructions):
                      "(target: send_to formats nothing, 0)")
     base, value = results.get(BASELINES["udp64"]), results.get("udp64/unisock")
     if base and value:
-        lines.append(f"udp64/unisock: {value['cpu'] / base['cpu']:.3f} x raw CPU (target: near 1)")
+        lines.append(f"udp64/unisock: {value['cpu'] / base['cpu']:.3f} x raw CPU, medians (target: near 1)")
+    if "udp64/unisock" in paired:
+        lines.append(f"udp64/unisock: {paired['udp64/unisock']['ratio_median']:.3f} x raw CPU, paired "
+                     "(target: near 1)")
     if lines:
         print("\nissue 8's targets:")
         for line in lines:
@@ -242,18 +268,20 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("results", nargs="?")
+    parser.add_argument("--paired", metavar="FILE")
     parser.add_argument("--syscalls", metavar="DIR")
     parser.add_argument("--callgrind", metavar="DIR")
     args = parser.parse_args(argv)
     results = medians(args.results) if args.results else {}
+    paired = paired_ratios(args.paired)
     syscalls = syscalls_per_op(args.syscalls)
     instructions = instructions_per_op(args.callgrind)
-    ok = print_table(results, syscalls, instructions)
+    ok = print_table(results, paired, syscalls, instructions)
     if syscalls:
         print_syscall_detail(syscalls)
     if instructions:
         print_instruction_detail(instructions)
-    print_targets(results, syscalls, instructions)
+    print_targets(results, paired, syscalls, instructions)
     return 0 if ok else 1
 
 

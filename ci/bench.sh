@@ -3,16 +3,18 @@
 # (blocking and timeout mode) and Asio's sync operations, the same loopback operations:
 # pair64, bulk64k, pingpong, pingpong_rawpeer, udp64 and readline100 (README.md,
 # Benchmarks). Prints one table: CPU per operation (medians of repetitions interleaved at
-# random), ratio to raw, system calls per operation (bench/syscalls.sh: strace -c -f,
-# where strace is installed) and user-space instructions per operation
-# (bench/callgrind.sh, where valgrind is installed).
+# random), ratio to raw, the same ratio measured in alternating blocks in one process
+# (bench/paired.sh: steady on a loaded machine), system calls per operation
+# (bench/syscalls.sh: strace -c -f, where strace is installed) and user-space
+# instructions per operation (bench/callgrind.sh, where valgrind is installed).
 #
 #   ci/bench.sh [build-dir] [benchmark arguments...]      (default: build/bench)
 #
-# Results: BUILD_DIR/bench.json (Google Benchmark's JSON), BUILD_DIR/syscalls/ and
-# BUILD_DIR/callgrind/; `bench/summarize.py BUILD_DIR/bench.json --syscalls
-# BUILD_DIR/syscalls --callgrind BUILD_DIR/callgrind` prints the table again.
-# UNISOCK_BENCH_REPETITIONS (default 15) and UNISOCK_BENCH_MIN_TIME (seconds per
+# Results: BUILD_DIR/bench.json (Google Benchmark's JSON), BUILD_DIR/paired.jsonl,
+# BUILD_DIR/syscalls/ and BUILD_DIR/callgrind/; `bench/summarize.py BUILD_DIR/bench.json
+# --paired BUILD_DIR/paired.jsonl --syscalls BUILD_DIR/syscalls --callgrind
+# BUILD_DIR/callgrind` prints the table again. About 7 minutes on 2 cores.
+# UNISOCK_BENCH_REPETITIONS (default 12) and UNISOCK_BENCH_MIN_TIME (seconds per
 # repetition, default 0.2) size the timed run. Needs libbenchmark-dev (on Debian:
 # ci/setup-debian.sh --linux). Measures, never asserts: the figures are for reading.
 # shellcheck source=ci/common.sh
@@ -32,14 +34,16 @@ results="${build_dir}/bench.json"
 
 log "running ${bench}"
 timeout --kill-after=30 900 "${bench}" \
-    --benchmark_repetitions="${UNISOCK_BENCH_REPETITIONS:-15}" \
+    --benchmark_repetitions="${UNISOCK_BENCH_REPETITIONS:-12}" \
     --benchmark_enable_random_interleaving=true \
     --benchmark_report_aggregates_only=true \
     --benchmark_min_time="${UNISOCK_BENCH_MIN_TIME:-0.2}" \
     --benchmark_out="${results}" --benchmark_out_format=json \
     "$@"
 
-summary=("${results}")
+log "CPU ratios to raw in alternating blocks"
+"${unisock_root}/bench/paired.sh" "${bench}" "${build_dir}/paired.jsonl" >/dev/null
+summary=("${results}" --paired "${build_dir}/paired.jsonl")
 if command -v strace >/dev/null; then
     log "counting system calls per operation (strace)"
     "${unisock_root}/bench/syscalls.sh" "${bench}" "${build_dir}/syscalls" >/dev/null
