@@ -252,6 +252,11 @@ def print_targets(results, paired, syscalls, instructions):
         formatting = sum(v for f, v in instructions["udp64/unisock"][1].items() if FORMATTING.search(f))
         lines.append(f"udp64/unisock: {formatting:.0f} instructions per datagram in address::to_string "
                      "(target: send_to formats nothing, 0)")
+        send_to = sum(v for f, v in instructions["udp64/unisock"][1].items() if f.startswith("unisock::socket::send_to"))
+        raw_sendto = sum(v for f, v in instructions.get("udp64/raw", (0, {}))[1].items()
+                         if f in ("sendto", "__libc_sendto"))
+        lines.append(f"udp64/unisock: {send_to:.0f} instructions per send_to call, libc's sendto in it "
+                     f"included (raw sendto: {raw_sendto:.0f})")
     base, value = results.get(BASELINES["udp64"]), results.get("udp64/unisock")
     if base and value:
         lines.append(f"udp64/unisock: {value['cpu'] / base['cpu']:.3f} x raw CPU, medians (target: near 1)")
