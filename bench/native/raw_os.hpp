@@ -33,7 +33,6 @@ using handle = SOCKET;
 inline constexpr handle invalid = INVALID_SOCKET;
 inline int last_error() { return WSAGetLastError(); }
 inline void close_handle(handle h) { closesocket(h); }
-inline constexpr int send_flags = 0;
 inline long send_some(handle h, const char* data, std::size_t size) {
     return send(h, data, static_cast<int>(size), 0);
 }
