@@ -196,10 +196,11 @@ TEST_F(S30_Cancellation, CloseFromAnotherThreadWakesABlockedRecv) {
 // one: a server with thousands of idle connections must not pay three descriptors each.
 TEST_F(S30_Cancellation, AWaitingSocketHoldsAtMostOneExtraHandle) {
     tcp_pair pair = connect_tcp_pair();
+    // The accepted end has never waited (the client's connect did, so it has its handle).
     const long before_waiting = conformance::native::open_handle_count();
     std::error_code ec;
-    pair.client.set_timeout(20ms);
-    (void)pair.client.recv(16, ec);
+    pair.server.set_timeout(20ms);
+    (void)pair.server.recv(16, ec);
     ASSERT_EQ(ec, unisock::errc::timed_out) << ec.message();
     const long while_idle = conformance::native::open_handle_count();
     record_native("handles added by a socket's first wait: " + std::to_string(while_idle - before_waiting));
