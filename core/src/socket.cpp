@@ -175,6 +175,16 @@ std::error_code socket::check_family(const address& peer) const noexcept {
     return {};
 }
 
+// A stream socket connects once. Linux answers a second connect() after a non-blocking
+// one completed with success (that is how it reports the completion), even for another
+// peer; every OS then keeps the first peer. Datagram sockets may connect again.
+std::error_code socket::check_not_connected() const noexcept {
+    if (type_ == socket_type::datagram || type_ == socket_type::raw) return {};
+    std::error_code not_connected;
+    (void)platform::peer_address(native_handle(), not_connected);
+    return not_connected ? std::error_code{} : make_error_code(errc::already_connected);
+}
+
 // The waker, opened on first need. Two threads may race to open it: one keeps its
 // handle, the other closes its own.
 native_handle_type socket::waker(std::error_code& ec) noexcept {
@@ -285,6 +295,7 @@ void socket::connect(const address& peer) {
 void socket::connect(const address& peer, std::error_code& ec) noexcept {
     const call c(*this, ec);
     if (!ec) ec = check_family(peer);
+    if (!ec) ec = check_not_connected();
     if (ec) return;
     ec = platform::start_connect(native_handle(), peer);
     if (!ec || ec != errc::in_progress || non_blocking()) return;

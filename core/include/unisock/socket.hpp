@@ -145,7 +145,9 @@ public:
 
     // connect(2). Honours the timeout: in non-blocking mode it fails with in_progress
     // (wait(wait_for::writable) and pending_error() complete it). Completion is read
-    // from SO_ERROR, never by calling connect() again.
+    // from SO_ERROR, never by calling connect() again. A stream socket that is connected
+    // already fails with already_connected (getpeername(2) tells); a datagram socket
+    // may connect again to change its peer.
     void connect(const address& peer);
     void connect(const address& peer, std::error_code& ec) noexcept;
     // Python's connect_ex: the error code instead of an exception; a false code on success.
@@ -324,6 +326,7 @@ private:
     bool non_blocking() const noexcept { return timeout_ && timeout_->count() == 0; }
     std::error_code check_open() const noexcept;
     std::error_code check_family(const address& peer) const noexcept;
+    std::error_code check_not_connected() const noexcept;
     native_handle_type waker(std::error_code& ec) noexcept;
     // Marks the socket closed, wakes the calls that wait, waits for every call to leave,
     // then hands back the handle (invalid when it was closed already).
