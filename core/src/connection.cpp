@@ -82,14 +82,19 @@ socket connect_to_host(std::string_view host, std::uint16_t port, std::optional<
     // A zero timeout stays zero: every attempt is then non-blocking, as the caller asked.
     const bool non_blocking = timeout && timeout->count() == 0;
     const platform::deadline until = platform::deadline::for_timeout(timeout);
-    for (const resolved_endpoint& endpoint : endpoints) {
+    for (std::size_t i = 0; i < endpoints.size(); ++i) {
         ec.clear(); // only the last address's error is reported
-        const auto attempt_timeout = non_blocking ? timeout : time_left(until, ec);
+        std::optional<timeout_duration> attempt_timeout = non_blocking ? timeout : time_left(until, ec);
         if (ec) {
             operation = "connect";
             return {};
         }
-        socket sock = connect_one(endpoint, attempt_timeout, ec, operation);
+        // No address takes the whole timeout: each gets an equal share of what is left,
+        // so a dead first address cannot starve the rest (time a failed attempt does not
+        // use passes on to the next; the last one gets all that remains).
+        if (attempt_timeout && !non_blocking)
+            *attempt_timeout /= static_cast<timeout_duration::rep>(endpoints.size() - i);
+        socket sock = connect_one(endpoints[i], attempt_timeout, ec, operation);
         if (ec) continue;
         sock.set_timeout(timeout, ec);
         return sock;

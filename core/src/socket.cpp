@@ -415,6 +415,15 @@ received_from socket::recv_from_into(mutable_bytes buffer, std::error_code& ec) 
     const call c(*this, ec);
     if (ec) return {};
     received_from result;
+    // A stream has no sender per message, and the OSes disagree on what recvfrom(2)
+    // reports there (nothing on Windows, an unnamed Unix address on Linux): the bytes
+    // come as from recv(), and the sender is the peer, on every OS.
+    if (type_ == socket_type::stream) {
+        result.size = recv_into(buffer, ec);
+        std::error_code no_peer; // a peer that is gone already leaves address{}
+        if (!ec) result.sender = platform::peer_address(native_handle(), no_peer);
+        return result;
+    }
     result.size = when_ready(
         wait_for::readable,
         [&](std::error_code& e) {

@@ -179,8 +179,10 @@ public:
     std::size_t send_to(const_bytes data, const address& peer);
     std::size_t send_to(const_bytes data, const address& peer, std::error_code& ec) noexcept;
 
-    // recvfrom(2). ICMP port-unreachable is ignored on an unconnected UDP socket and
-    // reported as connection_refused on a connected one, on every OS.
+    // recvfrom(2) / WSARecvFrom. ICMP port-unreachable is ignored on an unconnected UDP
+    // socket and reported as connection_refused on a connected one, on every OS. On a
+    // stream socket the bytes are received as by recv() and the sender is the peer
+    // (getpeername(2); address{} if the peer is gone already), on every OS.
     received_from recv_from_into(mutable_bytes buffer);
     received_from recv_from_into(mutable_bytes buffer, std::error_code& ec) noexcept;
     // recvfrom(2) into a string of min(max_size, max_receive_size) bytes, as recv().
