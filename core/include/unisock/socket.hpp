@@ -13,10 +13,10 @@
 // always non-blocking: a call that can complete at once costs one system call in every
 // mode, and a call that must wait polls the socket together with a wake-up handle so
 // that cancel() can release it from another thread (poll on POSIX, select on Windows).
-// A call that had to wait makes at most two system calls: once a direction (reading or
-// writing) has had to wait, the next call in that direction waits first and then makes
-// its call; it goes back to trying first when a receive fills the whole buffer or a send
-// goes out whole.
+// A call that has to wait makes two system calls (the wait, then the call): once a
+// direction (receiving or sending) has had to wait, the next calls in that direction wait
+// first; now and then one tries first instead, and when the socket was ready the
+// direction goes back to trying first.
 //
 // Thread safety. Distinct sockets: safe. One socket shared between threads:
 // - one thread receiving (recv*, accept, recv_from*) and one thread sending (send*,
@@ -97,6 +97,14 @@ struct datagram {
     std::string data;
     address sender;
 };
+
+namespace detail {
+// What one direction of a socket remembers of its last waits (see socket.cpp).
+struct wait_history {
+    std::atomic<std::uint8_t> backoff{0};
+    std::atomic<std::uint8_t> countdown{0};
+};
+} // namespace detail
 
 class socket {
 public:
@@ -339,9 +347,9 @@ private:
     mutable std::atomic<std::uint32_t> state_{closed_bit};
     // The wake-up handle, opened by the first call that has to wait.
     std::atomic<native_handle_type> waker_{invalid_native_handle};
-    // Whether the last call in each direction had to wait (then the next waits first).
-    std::atomic<bool> reader_waited_{false};
-    std::atomic<bool> writer_waited_{false};
+    // Whether calls in each direction wait before they try (socket.cpp, adaptive_wait).
+    detail::wait_history reader_history_;
+    detail::wait_history writer_history_;
     address_family family_ = address_family::unspecified;
     socket_type type_ = socket_type::stream;
     std::optional<timeout_duration> timeout_;
