@@ -16,10 +16,12 @@
 #include <vector>
 
 #include "unisock/address.hpp"
+#include "unisock/bytes.hpp"
+#include "unisock/error.hpp"
 #include "unisock/options.hpp"
 #include "unisock/resolver.hpp"
-#include "unisock/socket.hpp"
 #include "unisock/system.hpp"
+#include "unisock/types.hpp"
 
 namespace unisock::platform {
 

@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "unisock/address.hpp"
-#include "unisock/socket.hpp"
+#include "unisock/error.hpp"
+#include "unisock/types.hpp"
 
 namespace unisock {
 
