@@ -29,9 +29,11 @@ using handle = native_handle_type;
 using deadline = std::optional<std::chrono::steady_clock::time_point>;
 
 // ---- init.cpp: network stack start-up ------------------------------------------------
-// Starts the stack once per process, thread-safely (a function-local static), and keeps
-// its result; torn down at exit. POSIX: always a false code.
-std::error_code ensure_initialized() noexcept;
+// core/ never starts the stack: the Windows backend starts Winsock itself in the first
+// call that needs it (open_socket, adopt_socket, the lookups), once per process and
+// thread-safely. This reports that lazily started state, starting it if nothing has yet.
+// POSIX: always a false code.
+std::error_code network_status() noexcept;
 // One reference of the explicit RAII guard (WSAStartup / WSACleanup).
 std::error_code startup() noexcept;
 void cleanup() noexcept;

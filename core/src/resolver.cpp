@@ -1,6 +1,5 @@
 // Name and service lookups: argument checks here, the lookups themselves in
-// platform/*/resolve.cpp. Every lookup first makes sure the network stack is up, because
-// Windows refuses getaddrinfo and gethostname before WSAStartup.
+// platform/*/resolve.cpp (which on Windows starts Winsock itself on first use).
 
 #include "unisock/resolver.hpp"
 
@@ -73,7 +72,6 @@ std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view s
     ec = check_hints(hints);
     // The OS reads C strings: a NUL would silently cut the name short.
     if (!ec && (has_nul(host) || has_nul(service))) ec = make_error_code(errc::invalid_argument);
-    if (!ec) ec = platform::ensure_initialized();
     if (ec) return {};
     return platform::resolve(host, service, hints, ec);
 }
@@ -111,8 +109,6 @@ std::string gethostname() {
 }
 
 std::string gethostname(std::error_code& ec) {
-    ec = platform::ensure_initialized();
-    if (ec) return {};
     return platform::host_name(ec);
 }
 
@@ -130,8 +126,6 @@ std::string gethostbyaddr(const ip_address& ip) {
 }
 
 std::string gethostbyaddr(const ip_address& ip, std::error_code& ec) {
-    ec = platform::ensure_initialized();
-    if (ec) return {};
     return platform::name_of_address(ip, ec);
 }
 
@@ -147,9 +141,10 @@ std::uint16_t getservbyname(std::string_view service, std::string_view protocol,
         ec = make_error_code(errc::service_not_found);
         return 0;
     }
-    ec = has_nul(service) || has_nul(protocol) ? make_error_code(errc::invalid_argument)
-                                               : platform::ensure_initialized();
-    if (ec) return 0;
+    if (has_nul(service) || has_nul(protocol)) {
+        ec = make_error_code(errc::invalid_argument);
+        return 0;
+    }
     return platform::service_port(service, protocol, ec);
 }
 
@@ -161,8 +156,10 @@ std::string getservbyport(std::uint16_t port, std::string_view protocol) {
 }
 
 std::string getservbyport(std::uint16_t port, std::string_view protocol, std::error_code& ec) {
-    ec = has_nul(protocol) ? make_error_code(errc::invalid_argument) : platform::ensure_initialized();
-    if (ec) return {};
+    if (has_nul(protocol)) {
+        ec = make_error_code(errc::invalid_argument);
+        return {};
+    }
     return platform::service_name(port, protocol, ec);
 }
 

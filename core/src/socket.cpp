@@ -61,8 +61,6 @@ socket::socket(address_family f, socket_type t, int protocol) {
 }
 
 socket::socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
-    ec = platform::ensure_initialized();
-    if (ec) return;
     const native_handle_type h = platform::open_socket(f, t, protocol, ec);
     if (ec) return;
     *this = socket(h, f, t);
@@ -83,8 +81,6 @@ socket socket::adopt(native_handle_type handle, std::error_code& ec) noexcept {
         ec = make_error_code(errc::bad_descriptor);
         return {};
     }
-    ec = platform::ensure_initialized();
-    if (ec) return {};
     address_family f = address_family::unspecified;
     socket_type t = socket_type::stream;
     platform::adopt_socket(handle, f, t, ec);

@@ -19,6 +19,11 @@
 
 namespace unisock::platform {
 
+// Starts Winsock once per process (init.cpp) and returns its state. Called by each entry
+// point that needs the stack (open_socket, adopt_socket, the lookups, the probes), so
+// core/ never has to.
+std::error_code ensure_initialized() noexcept;
+
 // SOCKET is an unsigned pointer-sized integer; INVALID_SOCKET (~0) becomes -1.
 inline SOCKET as_socket(handle h) noexcept { return static_cast<SOCKET>(h); }
 inline handle as_handle(SOCKET s) noexcept { return static_cast<handle>(s); }

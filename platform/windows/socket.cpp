@@ -382,8 +382,7 @@ address peer_address(handle h, std::error_code& ec) noexcept {
 // stream_pair_through); a datagram pair is two loopback UDP sockets connected to each other.
 void make_socket_pair(address_family f, socket_type t, handle out[2], std::error_code& ec) noexcept {
     out[0] = out[1] = invalid_native_handle;
-    ec = ensure_initialized();
-    if (ec) return;
+    // Every socket of the pair comes from open_socket, which starts Winsock.
     if (f == address_family::unspecified) f = address_family::ipv4;
     if (!native_family(f)) {
         ec = make_error_code(errc::address_family_not_supported);

@@ -2,6 +2,7 @@
 #include <winsock2.h>
 
 #include "platform/platform.hpp"
+#include "platform/windows/sockaddr.hpp"
 
 namespace unisock::platform {
 
