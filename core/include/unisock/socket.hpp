@@ -189,6 +189,9 @@ public:
     }
 
     // Typed options (options.hpp): setsockopt/getsockopt, or WSAIoctl where Windows needs it.
+    // Each option type has its own private entry below, picked by the option itself: two
+    // options with the same value type never reach each other's system call, and an
+    // option without an entry does not compile.
     template <class Option>
     void set_option(const Option& opt) {
         std::error_code ec;
@@ -197,7 +200,7 @@ public:
     }
     template <class Option>
     void set_option(const Option& opt, std::error_code& ec) noexcept {
-        set_option_value(Option::name, opt.value, ec);
+        set_option_value(opt, ec);
     }
     template <class Option>
     Option get_option() const {
@@ -209,7 +212,7 @@ public:
     template <class Option>
     Option get_option(std::error_code& ec) const noexcept {
         Option opt{};
-        get_option_value(Option::name, opt.value, ec);
+        get_option_value(opt, ec);
         return opt;
     }
 
@@ -230,20 +233,25 @@ public:
 private:
     socket(native_handle_type handle, address_family f, socket_type t) noexcept;
 
-    void set_option_value(option_name name, bool value, std::error_code& ec) noexcept;
-    void set_option_value(option_name name, int value, std::error_code& ec) noexcept;
-    void set_option_value(option_name name, std::optional<std::chrono::seconds> value,
-                          std::error_code& ec) noexcept;
-    void set_option_value(option_name name, reuse_policy value, std::error_code& ec) noexcept;
-    void set_option_value(option_name name, const keep_alive_timing& value,
-                          std::error_code& ec) noexcept;
-    void get_option_value(option_name name, bool& value, std::error_code& ec) const noexcept;
-    void get_option_value(option_name name, int& value, std::error_code& ec) const noexcept;
-    void get_option_value(option_name name, std::optional<std::chrono::seconds>& value,
-                          std::error_code& ec) const noexcept;
-    void get_option_value(option_name name, reuse_policy& value, std::error_code& ec) const noexcept;
-    void get_option_value(option_name name, keep_alive_timing& value,
-                          std::error_code& ec) const noexcept;
+    // One entry per typed option (the dispatch of set_option / get_option).
+    void set_option_value(const option::reuse& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::keep_alive& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::keep_alive_timing& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::no_delay& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::linger& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::receive_buffer_size& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::send_buffer_size& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::broadcast& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::v6_only& opt, std::error_code& ec) noexcept;
+    void get_option_value(option::reuse& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::keep_alive& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::keep_alive_timing& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::no_delay& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::linger& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::receive_buffer_size& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::send_buffer_size& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::broadcast& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::v6_only& opt, std::error_code& ec) const noexcept;
 
     using time_point = std::chrono::steady_clock::time_point;
 
