@@ -114,19 +114,13 @@ std::error_code truncated() noexcept { return {EMSGSIZE, system_category()}; }
 } // namespace
 
 handle open_socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
-    const std::optional<int> af = native_family(f);
-    if (!af) {
-        ec = make_error_code(errc::address_family_not_supported);
-        return invalid_native_handle;
-    }
-    const std::optional<int> type = native_type(t);
-    if (!type) {
-        ec = make_error_code(errc::socket_type_not_supported);
-        return invalid_native_handle;
-    }
-    const int fd = create_socket(*af, *type, protocol, ec);
+    int af = 0;
+    int type = 0;
+    ec = native_family_and_type(f, t, af, type);
     if (ec) return invalid_native_handle;
-    ec = configure_new_socket(fd, *af);
+    const int fd = create_socket(af, type, protocol, ec);
+    if (ec) return invalid_native_handle;
+    ec = configure_new_socket(fd, af);
     if (ec) {
         ::close(fd);
         return invalid_native_handle;

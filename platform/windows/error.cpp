@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "platform/error_category.hpp"
 #include "platform/platform.hpp"
 
 namespace unisock::platform {
@@ -27,21 +28,10 @@ std::string format_system_message(int code) {
     return "Winsock error " + std::to_string(code);
 }
 
-class winsock_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "winsock"; }
-    std::string message(int code) const override { return format_system_message(code); }
-    std::error_condition default_error_condition(int code) const noexcept override {
-        const errc portable = translate_system_error(code);
-        if (portable == errc::unknown) return {code, *this};
-        return make_error_condition(portable);
-    }
-};
-
 } // namespace
 
 const std::error_category& system_category() noexcept {
-    static const winsock_category_impl instance;
+    static const native_category instance("winsock", format_system_message, translate_system_error);
     return instance;
 }
 

@@ -173,21 +173,15 @@ void local_stream_pair(handle out[2], std::error_code& ec) noexcept {
 } // namespace
 
 handle open_socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
-    const std::optional<int> af = native_family(f);
-    if (!af) {
-        ec = make_error_code(errc::address_family_not_supported);
-        return invalid_native_handle;
-    }
-    const std::optional<int> type = native_type(t);
-    if (!type) {
-        ec = make_error_code(errc::socket_type_not_supported);
-        return invalid_native_handle;
-    }
+    int af = 0;
+    int type = 0;
+    ec = native_family_and_type(f, t, af, type);
+    if (ec) return invalid_native_handle;
     ec = ensure_initialized();
     if (ec) return invalid_native_handle;
-    const SOCKET s = create_not_inheritable(*af, *type, protocol, ec);
+    const SOCKET s = create_not_inheritable(af, type, protocol, ec);
     if (ec) return invalid_native_handle;
-    ec = configure_new_socket(s, *af, *type);
+    ec = configure_new_socket(s, af, type);
     if (ec) {
         ::closesocket(s);
         return invalid_native_handle;

@@ -4,6 +4,7 @@
 // setsockopt/getsockopt with native level and name numbers.
 
 #include "platform/platform.hpp"
+#include "unisock/socket.hpp"
 
 #include <gtest/gtest.h>
 
