@@ -14,8 +14,12 @@ public:
     using describer = std::string (*)(int code);
     using translator = errc (*)(int code) noexcept;
 
-    constexpr native_category(const char* name, describer describe, translator translate) noexcept
-        : name_(name), describe_(describe), translate_(translate) {}
+    // codes_are_errno: the codes are errno values, which std::generic_category shares, so
+    // ECONNREFUSED also equals std::errc::connection_refused directly (and ENOTSOCK
+    // std::errc::not_a_socket, which has no portable condition of its own).
+    constexpr native_category(const char* name, describer describe, translator translate,
+                              bool codes_are_errno) noexcept
+        : name_(name), describe_(describe), translate_(translate), codes_are_errno_(codes_are_errno) {}
 
     const char* name() const noexcept override { return name_; }
     std::string message(int code) const override { return describe_(code); }
@@ -29,6 +33,7 @@ private:
     const char* name_;
     describer describe_;
     translator translate_;
+    bool codes_are_errno_;
 };
 
 } // namespace unisock::platform

@@ -6,10 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 #include <string>
 #include <system_error>
 #include <type_traits>
+#include <utility>
+
+#include "unisock/socket.hpp"
 
 namespace {
 
@@ -161,6 +165,71 @@ TEST(error, throw_if_does_nothing_on_success) {
     EXPECT_NO_THROW(unisock::detail::throw_if(std::error_code{}, "recv"));
     EXPECT_THROW(unisock::detail::throw_if(unisock::make_error_code(errc::bad_descriptor), "recv"),
                  unisock::socket_error);
+}
+
+// ---- std::errc: the standard's names hold as well as unisock's ---------------------------
+
+// Every portable condition the standard has a name for, with that name.
+const std::pair<errc, std::errc> std_counterparts[] = {
+    {errc::would_block, std::errc::operation_would_block},
+    {errc::would_block, std::errc::resource_unavailable_try_again},
+    {errc::in_progress, std::errc::operation_in_progress},
+    {errc::already_in_progress, std::errc::connection_already_in_progress},
+    {errc::timed_out, std::errc::timed_out},
+    {errc::operation_canceled, std::errc::operation_canceled},
+    {errc::interrupted, std::errc::interrupted},
+    {errc::connection_refused, std::errc::connection_refused},
+    {errc::connection_reset, std::errc::connection_reset},
+    {errc::connection_aborted, std::errc::connection_aborted},
+    {errc::broken_pipe, std::errc::broken_pipe},
+    {errc::not_connected, std::errc::not_connected},
+    {errc::already_connected, std::errc::already_connected},
+    {errc::address_in_use, std::errc::address_in_use},
+    {errc::address_not_available, std::errc::address_not_available},
+    {errc::address_family_not_supported, std::errc::address_family_not_supported},
+    {errc::protocol_not_supported, std::errc::protocol_not_supported},
+    {errc::operation_not_supported, std::errc::operation_not_supported},
+    {errc::network_down, std::errc::network_down},
+    {errc::network_unreachable, std::errc::network_unreachable},
+    {errc::host_unreachable, std::errc::host_unreachable},
+    {errc::bad_descriptor, std::errc::bad_file_descriptor},
+    {errc::invalid_argument, std::errc::invalid_argument},
+    {errc::message_size, std::errc::message_size},
+    {errc::no_buffer_space, std::errc::no_buffer_space},
+    {errc::too_many_open_files, std::errc::too_many_files_open},
+    {errc::permission_denied, std::errc::permission_denied},
+    {errc::name_too_long, std::errc::filename_too_long},
+};
+
+TEST(error, portable_codes_equal_their_std_errc_counterparts) {
+    for (const auto& [portable, standard] : std_counterparts) {
+        const std::error_code ec = unisock::make_error_code(portable);
+        EXPECT_EQ(ec, standard) << ec.message();
+        EXPECT_NE(ec, std::errc::io_error) << ec.message();
+        // And the other way round: a std::errc code is the portable condition.
+        EXPECT_EQ(std::make_error_code(standard), portable) << ec.message();
+    }
+    EXPECT_NE(unisock::make_error_code(errc::timed_out), std::errc::connection_refused);
+    EXPECT_NE(unisock::make_error_code(errc::host_not_found), std::errc::io_error);
+}
+
+// The issue's own case: a native code from a real refused connect (ECONNREFUSED,
+// WSAECONNREFUSED) equals std::errc::connection_refused on every OS.
+TEST(error, a_refused_connect_equals_std_errc_connection_refused) {
+    using unisock::address_family;
+    using unisock::socket_type;
+    unisock::socket probe(address_family::ipv4, socket_type::stream);
+    probe.bind(unisock::address::v4_loopback(0));
+    const unisock::address closed_port = probe.local_address();
+    probe.close(); // nothing listens there now
+    unisock::socket client(address_family::ipv4, socket_type::stream);
+    client.set_timeout(std::chrono::seconds(10));
+    std::error_code ec;
+    client.connect(closed_port, ec);
+    ASSERT_EQ(ec, errc::connection_refused) << ec.message() << " [" << ec.category().name() << "]";
+    EXPECT_EQ(ec, std::errc::connection_refused) << ec.category().name() << " " << ec.value();
+    EXPECT_EQ(ec, std::make_error_condition(std::errc::connection_refused));
+    EXPECT_NE(ec, std::errc::timed_out);
 }
 
 } // namespace

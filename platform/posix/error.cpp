@@ -34,12 +34,12 @@ std::string resolver_message(int code) { return ::gai_strerror(code); }
 } // namespace
 
 const std::error_category& system_category() noexcept {
-    static const native_category instance("errno", errno_message, translate_system_error);
+    static const native_category instance("errno", errno_message, translate_system_error, true);
     return instance;
 }
 
 const std::error_category& resolver_category() noexcept {
-    static const native_category instance("getaddrinfo", resolver_message, translate_resolver_error);
+    static const native_category instance("getaddrinfo", resolver_message, translate_resolver_error, false);
     return instance;
 }
 

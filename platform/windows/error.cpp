@@ -31,7 +31,7 @@ std::string format_system_message(int code) {
 } // namespace
 
 const std::error_category& system_category() noexcept {
-    static const native_category instance("winsock", format_system_message, translate_system_error);
+    static const native_category instance("winsock", format_system_message, translate_system_error, false);
     return instance;
 }
 
