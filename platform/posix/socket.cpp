@@ -194,9 +194,10 @@ std::error_code start_connect(handle h, const address& peer) noexcept {
     native_address to;
     if (std::error_code ec = to_native(peer, to)) return ec;
     if (::connect(as_fd(h), to.get(), to.length) == 0) return {};
-    // An interrupted connect goes on in the background, like a non-blocking one: its
-    // result is read from SO_ERROR once writable, never by calling connect() again.
-    if (errno == EINPROGRESS || errno == EINTR) return make_error_code(errc::in_progress);
+    // EINPROGRESS is kept as it is (it compares equal to errc::in_progress). An
+    // interrupted connect goes on in the background, like a non-blocking one: its result
+    // is read from SO_ERROR once writable, never by calling connect() again.
+    if (errno == EINTR) return make_error_code(errc::in_progress);
     return last_error();
 }
 

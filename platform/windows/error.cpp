@@ -6,6 +6,7 @@
 
 #include "platform/error_category.hpp"
 #include "platform/platform.hpp"
+#include "platform/windows/sockaddr.hpp"
 
 namespace unisock::platform {
 
@@ -28,10 +29,21 @@ std::string format_system_message(int code) {
     return "Winsock error " + std::to_string(code);
 }
 
+// connect()'s WSAEWOULDBLOCK means "in progress" (POSIX's EINPROGRESS).
+errc translate_connect_error(int native) noexcept {
+    if (native == WSAEWOULDBLOCK) return errc::in_progress;
+    return translate_system_error(native);
+}
+
 } // namespace
 
 const std::error_category& system_category() noexcept {
     static const native_category instance("winsock", format_system_message, translate_system_error, false);
+    return instance;
+}
+
+const std::error_category& connect_category() noexcept {
+    static const native_category instance("winsock", format_system_message, translate_connect_error, false);
     return instance;
 }
 

@@ -15,6 +15,10 @@ namespace unisock::platform {
 // core/ never has to.
 std::error_code ensure_initialized() noexcept;
 
+// The "winsock" codes of a connect() that has not finished: the same as system_category()
+// except that WSAEWOULDBLOCK, which Winsock reports there, reads as errc::in_progress.
+const std::error_category& connect_category() noexcept;
+
 // SOCKET is an unsigned pointer-sized integer; INVALID_SOCKET (~0) becomes -1.
 inline SOCKET as_socket(handle h) noexcept { return as_native(h); }
 inline handle as_handle(SOCKET s) noexcept { return static_cast<handle>(s); }

@@ -278,8 +278,9 @@ std::error_code start_connect(handle h, const address& peer) noexcept {
     }
     if (::connect(s, to.get(), to.length) == 0) return {};
     const int error = WSAGetLastError();
-    // Winsock says WSAEWOULDBLOCK where POSIX says EINPROGRESS.
-    if (error == WSAEWOULDBLOCK) return make_error_code(errc::in_progress);
+    // Winsock says WSAEWOULDBLOCK where POSIX says EINPROGRESS: the native code is kept,
+    // in the category that reads it as in_progress.
+    if (error == WSAEWOULDBLOCK) return {error, connect_category()};
     return {error, system_category()};
 }
 
