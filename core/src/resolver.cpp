@@ -35,6 +35,18 @@ std::error_code check_hints(const resolve_hints& hints) noexcept {
     return {};
 }
 
+// A service of digits only names a port: above 65535 it names none (getaddrinfo would
+// keep the low 16 bits).
+bool is_numeric_service_out_of_range(std::string_view service) noexcept {
+    if (service.empty() || service.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    unsigned long value = 0;
+    for (const char digit : service) {
+        value = value * 10 + static_cast<unsigned long>(digit - '0');
+        if (value > 65535) return true;
+    }
+    return false;
+}
+
 // "host:service" for error messages, with an IPv6 host in brackets.
 std::string describe(std::string_view host, std::string_view service) {
     std::string text;
@@ -72,6 +84,7 @@ std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view s
     ec = check_hints(hints);
     // The OS reads C strings: a NUL would silently cut the name short.
     if (!ec && (has_nul(host) || has_nul(service))) ec = make_error_code(errc::invalid_argument);
+    if (!ec && is_numeric_service_out_of_range(service)) ec = make_error_code(errc::service_not_found);
     if (ec) return {};
     return platform::resolve(host, service, hints, ec);
 }
