@@ -132,6 +132,11 @@ std::string host_name(std::error_code& ec);
 std::string name_of_address(const ip_address& ip, std::error_code& ec);
 std::uint16_t service_port(std::string_view service, std::string_view protocol, std::error_code& ec);
 std::string service_name(std::uint16_t port, std::string_view protocol, std::error_code& ec);
+// The index of a network interface by name, for IPv6 scopes ("fe80::1%eth0"):
+// if_nametoindex on POSIX; on Windows the interface name ("ethernet_32768") or its
+// alias ("Ethernet") through ConvertInterfaceNameToLuidW / ConvertInterfaceAliasToLuid.
+// invalid_argument when no interface has that name. Allocates nothing.
+std::uint32_t interface_index(std::string_view name, std::error_code& ec) noexcept;
 
 // ---- system.cpp: what this OS offers -------------------------------------------------------
 platform_capabilities query_capabilities() noexcept;

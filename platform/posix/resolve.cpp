@@ -1,5 +1,6 @@
 // Name and service lookups through getaddrinfo and friends. The hints and the result list
 // are turned into unisock's values by platform/lookup.cpp, shared with Windows.
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -102,6 +103,22 @@ std::string service_name(std::uint16_t port, std::string_view protocol, std::err
     }
     ec.clear();
     return entry->s_name;
+}
+
+std::uint32_t interface_index(std::string_view name, std::error_code& ec) noexcept {
+    char text[IF_NAMESIZE] = {}; // the longest name, its NUL included
+    if (name.empty() || name.size() >= sizeof text || name.find('\0') != std::string_view::npos) {
+        ec = make_error_code(errc::invalid_argument);
+        return 0;
+    }
+    name.copy(text, name.size());
+    const unsigned index = ::if_nametoindex(text);
+    if (index == 0) {
+        ec = make_error_code(errc::invalid_argument); // ENXIO: no interface of that name
+        return 0;
+    }
+    ec.clear();
+    return index;
 }
 
 } // namespace unisock::platform

@@ -4,6 +4,8 @@
 // into unisock's values by platform/lookup.cpp, shared with POSIX.
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
 
 #include <memory>
 #include <string>
@@ -105,6 +107,24 @@ std::string service_name(std::uint16_t port, std::string_view protocol, std::err
         return {};
     }
     return entry->s_name;
+}
+
+// A name is tried as an interface name first ("ethernet_32768", "loopback_0"), then as
+// the alias Windows shows ("Ethernet", "Wi-Fi").
+std::uint32_t interface_index(std::string_view name, std::error_code& ec) noexcept {
+    ec = make_error_code(errc::invalid_argument);
+    wchar_t wide[IF_MAX_STRING_SIZE + 1] = {};
+    if (name.empty() || name.size() > IF_MAX_STRING_SIZE || name.find('\0') != std::string_view::npos) return 0;
+    const int length = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name.data(), static_cast<int>(name.size()),
+                                           wide, IF_MAX_STRING_SIZE);
+    if (length <= 0) return 0;
+    NET_LUID luid{};
+    if (ConvertInterfaceNameToLuidW(wide, &luid) != NO_ERROR && ConvertInterfaceAliasToLuid(wide, &luid) != NO_ERROR)
+        return 0;
+    NET_IFINDEX index = 0;
+    if (ConvertInterfaceLuidToIndex(&luid, &index) != NO_ERROR || index == 0) return 0;
+    ec.clear();
+    return index;
 }
 
 } // namespace unisock::platform
