@@ -63,7 +63,9 @@ void abort_socket(handle h) noexcept;
 std::error_code set_os_blocking(handle h, bool blocking) noexcept;
 
 std::error_code bind_socket(handle h, const address& local) noexcept;
-// backlog has already been checked (>= 0); max_backlog becomes SOMAXCONN.
+// backlog has already been checked (>= 0). POSIX: max_backlog becomes SOMAXCONN (the
+// kernel clamps to its limit). Windows: 200 or more, max_backlog included, becomes
+// SOMAXCONN_HINT(min(backlog, 65535)).
 std::error_code listen_socket(handle h, int backlog) noexcept;
 // accept4/accept + the same flags as open_socket; would_block when none is waiting.
 handle accept_socket(handle h, address& peer, std::error_code& ec) noexcept;

@@ -243,8 +243,19 @@ std::error_code bind_socket(handle h, const address& local) noexcept {
     return {error, system_category()};
 }
 
+// Plain listen(SOMAXCONN) gives the provider's "reasonable maximum" (200 in practice), and
+// a plain value above that is cut down to it. SOMAXCONN_HINT(n) asks for n itself, clamped
+// to [200, 65535]: it is what max_backlog and any backlog of 200 or more pass, so that a
+// backlog is honoured up to listen_backlog_limit(). mingw-w64 lacks the SDK's macro,
+// which is -(n).
+constexpr int hinted_backlog_floor = 200;
+constexpr int hinted_backlog_ceiling = 65535;
+constexpr int somaxconn_hint(int backlog) noexcept { return -backlog; }
+
 std::error_code listen_socket(handle h, int backlog) noexcept {
-    const int native = backlog == max_backlog ? SOMAXCONN : backlog;
+    const int native = backlog >= hinted_backlog_floor
+                           ? somaxconn_hint(std::min(backlog, hinted_backlog_ceiling))
+                           : backlog;
     if (::listen(as_socket(h), native) == SOCKET_ERROR) return last_error();
     return {};
 }

@@ -46,7 +46,9 @@ const platform_capabilities& capabilities() noexcept;
 std::string_view platform_name() noexcept;
 
 // The largest listen() backlog the system honours now (Linux: net.core.somaxconn;
-// macOS: kern.ipc.somaxconn; Windows: SOMAXCONN's documented 200).
+// macOS: kern.ipc.somaxconn). Windows has no call that reports it: this is 65535, the
+// documented ceiling of SOMAXCONN_HINT, which listen() passes for max_backlog and for any
+// backlog of 200 or more (plain SOMAXCONN would mean about 200).
 int listen_backlog_limit() noexcept;
 
 } // namespace unisock

@@ -30,8 +30,9 @@ enum class wait_for { readable, writable, either };
 
 // The backlog listen() uses when none is given (Python's default: min(SOMAXCONN, 128)).
 inline constexpr int default_backlog = 128;
-// Ask for the largest backlog the system allows (SOMAXCONN; the kernel clamps it to its
-// limit, which listen_backlog_limit() in system.hpp reports).
+// Ask for the largest backlog the system allows (SOMAXCONN on POSIX, which the kernel
+// clamps to its limit; SOMAXCONN_HINT(65535) on Windows), which listen_backlog_limit() in
+// system.hpp reports.
 inline constexpr int max_backlog = 0x7fffffff;
 
 using timeout_duration = std::chrono::nanoseconds;
