@@ -2,25 +2,27 @@
 #include <winsock2.h>
 #include <windows.h>
 
+#include <iterator>
 #include <string>
 
 #include "platform/error_category.hpp"
 #include "platform/platform.hpp"
 #include "platform/windows/sockaddr.hpp"
+#include "platform/windows/unicode.hpp"
 
 namespace unisock::platform {
 
 namespace {
 
-// The system's own text for a WSA (or Win32) code, without the trailing line break. Where
-// the system has none (Wine has no text for most WSA codes) the portable description
-// stands in, so a message is never empty.
+// The system's own text for a WSA (or Win32) code, in UTF-8 (FormatMessageW, so a
+// localised message is never read in the ANSI code page), without the trailing line
+// break. Where the system has none (Wine has no text for most WSA codes) the portable
+// description stands in, so a message is never empty.
 std::string format_system_message(int code) {
-    char text[512] = {};
-    const DWORD length =
-        FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
-                       static_cast<DWORD>(code), 0, text, sizeof text, nullptr);
-    std::string message(text, length);
+    wchar_t text[512] = {};
+    const DWORD length = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
+                                        static_cast<DWORD>(code), 0, text, static_cast<DWORD>(std::size(text)), nullptr);
+    std::string message = narrow(std::wstring_view(text, length));
     while (!message.empty() && (message.back() == '\r' || message.back() == '\n' || message.back() == ' '))
         message.pop_back();
     if (!message.empty()) return message;

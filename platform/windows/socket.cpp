@@ -8,12 +8,14 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <iterator>
 #include <string>
 #include <utility>
 
 #include "platform/loopback_pair.hpp"
 #include "platform/platform.hpp"
 #include "platform/windows/sockaddr.hpp"
+#include "platform/windows/unicode.hpp"
 
 namespace unisock::platform {
 
@@ -130,10 +132,11 @@ address unbound_address(SOCKET s, std::error_code& ec) noexcept {
     return {};
 }
 
-// A fresh path in the user's temporary directory for a private AF_UNIX listener.
+// A fresh path in the user's temporary directory for a private AF_UNIX listener, in
+// UTF-8 (GetTempPathW: a directory name outside the ANSI code page stays intact).
 address unique_local_address(std::error_code& ec) {
-    char directory[MAX_PATH + 1] = {};
-    const DWORD length = GetTempPathA(sizeof directory, directory);
+    wchar_t directory[MAX_PATH + 1] = {};
+    const DWORD length = GetTempPathW(static_cast<DWORD>(std::size(directory)), directory);
     if (length == 0) {
         ec = win32_error();
         return {};
@@ -143,21 +146,24 @@ address unique_local_address(std::error_code& ec) {
         return {};
     }
     static std::atomic<unsigned> counter{0};
-    const std::string path = std::string(directory, length) + "unisock-" + std::to_string(GetCurrentProcessId()) +
+    const std::string path = narrow(std::wstring_view(directory, length)) + "unisock-" + std::to_string(GetCurrentProcessId()) +
                              "-" + std::to_string(counter++) + "-" + std::to_string(GetTickCount64()) + ".sock";
     return address::local(path, ec);
 }
 
-// Removes the listener's socket file once the pair exists (or failed).
+// Removes the listener's socket file once the pair exists (or failed): DeleteFileW with
+// the UTF-8 path converted back.
 class file_remover {
 public:
-    explicit file_remover(std::string path) noexcept : path_(std::move(path)) {}
+    explicit file_remover(std::wstring path) noexcept : path_(std::move(path)) {}
     file_remover(const file_remover&) = delete;
     file_remover& operator=(const file_remover&) = delete;
-    ~file_remover() { DeleteFileA(path_.c_str()); }
+    ~file_remover() {
+        if (!path_.empty()) DeleteFileW(path_.c_str());
+    }
 
 private:
-    std::string path_;
+    std::wstring path_;
 };
 
 // The listener's file lives in the user's own temporary directory, which other users
@@ -166,7 +172,8 @@ private:
 void local_stream_pair(handle out[2], std::error_code& ec) noexcept {
     const address path = unique_local_address(ec);
     if (ec) return;
-    const file_remover remove(path.path()); // destroyed after the listener is closed
+    std::error_code not_utf8; // cannot happen: the path was made from UTF-16 above
+    const file_remover remove(widen(path.path(), not_utf8)); // destroyed after the listener is closed
     stream_pair_through(address_family::local, path, false, out, ec);
 }
 
