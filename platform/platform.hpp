@@ -1,8 +1,10 @@
 #pragma once
 // The one internal interface between core/ and the OS. platform/posix/ and
 // platform/windows/ each implement every function here, in files of the same names
-// (a missing function is a link error on that OS). No OS header is included here, so
-// core/ never sees one. Every function reports failure as a std::error_code built from
+// (a missing function is a link error on that OS), except what is the same on every OS:
+// that is written once in platform/ (loopback_pair.cpp over this header alone;
+// sockaddr.cpp, lookup.cpp, option_table.cpp over each backend's small native.hpp).
+// No OS header is included here, so core/ never sees one. Every function reports failure as a std::error_code built from
 // the native code (category "errno"/"winsock"/"getaddrinfo"), which compares equal to
 // unisock::errc through that category.
 
@@ -91,7 +93,8 @@ address peer_address(handle h, std::error_code& ec) noexcept;
 // socketpair(2), or on Windows a loopback TCP pair made through a private listener.
 void make_socket_pair(address_family f, socket_type t, handle out[2], std::error_code& ec) noexcept;
 
-// ---- options.cpp: typed options through one table per OS --------------------------------
+// ---- options.cpp: typed options through one table (option_table.cpp, shared) ------------
+// set_option/get_option and the raw ones are written once; the rest per OS.
 std::error_code set_option(handle h, option_name name, int value) noexcept; // bool options as 0/1
 std::error_code get_option(handle h, option_name name, int& value) noexcept;
 std::error_code set_linger(handle h, std::optional<std::chrono::seconds> value) noexcept;
