@@ -153,7 +153,9 @@ TEST(windows_text, bytes_that_are_not_utf8_are_invalid_argument) {
 
 TEST(windows_text, system_messages_are_utf8) {
     // FormatMessageW converted: a localised message (German, French...) stays readable.
-    for (const int code : {WSAECONNREFUSED, WSAETIMEDOUT, WSAEADDRINUSE, WSAHOST_NOT_FOUND, ERROR_ACCESS_DENIED}) {
+    const int codes[] = {WSAECONNREFUSED, WSAETIMEDOUT, WSAEADDRINUSE, WSAHOST_NOT_FOUND,
+                         static_cast<int>(ERROR_ACCESS_DENIED)};
+    for (const int code : codes) {
         const std::string message = std::error_code(code, unisock::platform::system_category()).message();
         EXPECT_FALSE(message.empty()) << code;
         EXPECT_TRUE(is_utf8(message)) << code;
