@@ -135,8 +135,9 @@ TEST_F(S03_Resolution, ErrorCodeOverloadsReportWithoutThrowing) {
 }
 
 // Numeric text is checked by unisock itself, so malformed addresses fail alike everywhere.
+// A scope may name an interface, but only one this machine has.
 TEST_F(S03_Resolution, MalformedNumericAddressesAreInvalidArguments) {
-    for (const std::string_view text : {"256.0.0.1", "127.0.0.01", "1.2.3", "::1::2", "fe80::1%eth0"}) {
+    for (const std::string_view text : {"256.0.0.1", "127.0.0.01", "1.2.3", "::1::2", "fe80::1%no-such-if9"}) {
         std::error_code ec;
         (void)unisock::ip_address::parse(text, ec);
         EXPECT_EQ(ec, errc::invalid_argument) << text;

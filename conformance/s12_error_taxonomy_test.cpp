@@ -60,11 +60,22 @@ std::optional<raised> raised_by(Action action) {
     return std::nullopt;
 }
 
-// "<operation> ...: <reason> [<namespace> <code>]" with this error's own parts.
+// "<operation> ...: <reason> [<namespace> <code>]" with this error's own parts; an error
+// unisock found itself names its condition there instead ("[unisock timed_out]").
 void expect_well_formed_message(const unisock::socket_error& e, std::string_view operation) {
     const std::string what = e.what();
     EXPECT_EQ(what.rfind(std::string(operation), 0), 0u) << what;
     EXPECT_NE(what.find(": " + e.code().message() + " ["), std::string::npos) << what;
+    if (e.native_namespace() == unisock::portable_category().name()) {
+        const std::string head = "[unisock ";
+        const std::size_t start = what.rfind(head);
+        ASSERT_NE(start, std::string::npos) << what;
+        const std::string name = what.substr(start + head.size(), what.size() - start - head.size() - 1);
+        EXPECT_EQ(what.back(), ']') << what;
+        EXPECT_FALSE(name.empty()) << what;
+        EXPECT_EQ(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_"), std::string::npos) << what;
+        return;
+    }
     const std::string tail = "[" + std::string(e.native_namespace()) + " " + std::to_string(e.native_code()) + "]";
     EXPECT_EQ(what.substr(what.size() - std::min(what.size(), tail.size())), tail) << what;
 }

@@ -1,8 +1,10 @@
 #pragma once
 // The one internal interface between core/ and the OS. platform/posix/ and
 // platform/windows/ each implement every function here, in files of the same names
-// (a missing function is a link error on that OS). No OS header is included here, so
-// core/ never sees one. Every function reports failure as a std::error_code built from
+// (a missing function is a link error on that OS), except what is the same on every OS:
+// that is written once in platform/ (loopback_pair.cpp over this header alone;
+// sockaddr.cpp, lookup.cpp, option_table.cpp over each backend's small native.hpp).
+// No OS header is included here, so core/ never sees one. Every function reports failure as a std::error_code built from
 // the native code (category "errno"/"winsock"/"getaddrinfo"), which compares equal to
 // unisock::errc through that category.
 
@@ -17,19 +19,23 @@
 
 #include "platform/deadline.hpp"
 #include "unisock/address.hpp"
+#include "unisock/bytes.hpp"
+#include "unisock/error.hpp"
 #include "unisock/options.hpp"
 #include "unisock/resolver.hpp"
-#include "unisock/socket.hpp"
 #include "unisock/system.hpp"
+#include "unisock/types.hpp"
 
 namespace unisock::platform {
 
 using handle = native_handle_type;
 
 // ---- init.cpp: network stack start-up ------------------------------------------------
-// Starts the stack once per process, thread-safely (a function-local static), and keeps
-// its result; torn down at exit. POSIX: always a false code.
-std::error_code ensure_initialized() noexcept;
+// core/ never starts the stack: the Windows backend starts Winsock itself in the first
+// call that needs it (open_socket, adopt_socket, the lookups), once per process and
+// thread-safely. This reports that lazily started state, starting it if nothing has yet.
+// POSIX: always a false code.
+std::error_code network_status() noexcept;
 // One reference of the explicit RAII guard (WSAStartup / WSACleanup).
 std::error_code startup() noexcept;
 void cleanup() noexcept;
@@ -59,7 +65,9 @@ void abort_socket(handle h) noexcept;
 std::error_code set_os_blocking(handle h, bool blocking) noexcept;
 
 std::error_code bind_socket(handle h, const address& local) noexcept;
-// backlog has already been checked (>= 0); max_backlog becomes SOMAXCONN.
+// backlog has already been checked (>= 0). POSIX: max_backlog becomes SOMAXCONN (the
+// kernel clamps to its limit). Windows: 200 or more, max_backlog included, becomes
+// SOMAXCONN_HINT(min(backlog, 65535)).
 std::error_code listen_socket(handle h, int backlog) noexcept;
 // accept4/accept + the same flags as open_socket; would_block when none is waiting.
 handle accept_socket(handle h, address& peer, std::error_code& ec) noexcept;
@@ -85,7 +93,8 @@ address peer_address(handle h, std::error_code& ec) noexcept;
 // socketpair(2), or on Windows a loopback TCP pair made through a private listener.
 void make_socket_pair(address_family f, socket_type t, handle out[2], std::error_code& ec) noexcept;
 
-// ---- options.cpp: typed options through one table per OS --------------------------------
+// ---- options.cpp: typed options through one table (option_table.cpp, shared) ------------
+// set_option/get_option and the raw ones are written once; the rest per OS.
 std::error_code set_option(handle h, option_name name, int value) noexcept; // bool options as 0/1
 std::error_code get_option(handle h, option_name name, int& value) noexcept;
 std::error_code set_linger(handle h, std::optional<std::chrono::seconds> value) noexcept;
@@ -124,6 +133,11 @@ std::string host_name(std::error_code& ec);
 std::string name_of_address(const ip_address& ip, std::error_code& ec);
 std::uint16_t service_port(std::string_view service, std::string_view protocol, std::error_code& ec);
 std::string service_name(std::uint16_t port, std::string_view protocol, std::error_code& ec);
+// The index of a network interface by name, for IPv6 scopes ("fe80::1%eth0"):
+// if_nametoindex on POSIX; on Windows the interface name ("ethernet_32768") or its
+// alias ("Ethernet") through ConvertInterfaceNameToLuidW / ConvertInterfaceAliasToLuid.
+// invalid_argument when no interface has that name. Allocates nothing.
+std::uint32_t interface_index(std::string_view name, std::error_code& ec) noexcept;
 
 // ---- system.cpp: what this OS offers -------------------------------------------------------
 platform_capabilities query_capabilities() noexcept;

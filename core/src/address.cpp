@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "platform/platform.hpp"
 #include "unisock/error.hpp"
 
 namespace unisock {
@@ -150,14 +151,24 @@ std::optional<ip_address::v6_bytes> parse_v6_address(std::string_view text) noex
     return bytes;
 }
 
-// "addr" or "addr%N" with a decimal scope id (interface names are resolved differently
-// on each OS, so they are not accepted).
+// The scope after '%': a decimal interface index, or the name of an interface on this
+// machine (looked up in platform/, the one place that knows how each OS names them).
+std::optional<std::uint32_t> parse_scope(std::string_view scope) noexcept {
+    const bool numeric = !scope.empty() && scope.find_first_not_of("0123456789") == std::string_view::npos;
+    if (numeric) return parse_decimal(scope, max_scope_digits, std::numeric_limits<std::uint32_t>::max());
+    if (scope.empty() || scope.find('%') != std::string_view::npos) return std::nullopt;
+    std::error_code ec;
+    const std::uint32_t index = platform::interface_index(scope, ec);
+    if (ec) return std::nullopt;
+    return index;
+}
+
+// "addr" or "addr%scope" (see parse_scope).
 std::optional<ip_address> parse_v6(std::string_view text) noexcept {
     std::uint32_t scope = 0;
     const std::size_t percent = text.find('%');
     if (percent != std::string_view::npos) {
-        const auto parsed = parse_decimal(text.substr(percent + 1), max_scope_digits,
-                                            std::numeric_limits<std::uint32_t>::max());
+        const auto parsed = parse_scope(text.substr(percent + 1));
         if (!parsed) return std::nullopt;
         scope = *parsed;
         text = text.substr(0, percent);

@@ -257,8 +257,6 @@ socket_pair socketpair(address_family f, socket_type t) {
 socket_pair socketpair(address_family f, socket_type t, std::error_code& ec) {
     if (f == address_family::unspecified)
         f = capabilities().native_socketpair ? address_family::local : address_family::ipv4;
-    ec = platform::ensure_initialized();
-    if (ec) return {};
     platform::handle handles[2] = {invalid_native_handle, invalid_native_handle};
     platform::make_socket_pair(f, t, handles, ec);
     if (ec) return {};

@@ -1,6 +1,5 @@
 // Name and service lookups: argument checks here, the lookups themselves in
-// platform/*/resolve.cpp. Every lookup first makes sure the network stack is up, because
-// Windows refuses getaddrinfo and gethostname before WSAStartup.
+// platform/*/resolve.cpp (which on Windows starts Winsock itself on first use).
 
 #include "unisock/resolver.hpp"
 
@@ -34,6 +33,18 @@ std::error_code check_hints(const resolve_hints& hints) noexcept {
     if (hints.type && !is_known_type(*hints.type)) return make_error_code(errc::socket_type_not_supported);
     if (hints.protocol < 0) return make_error_code(errc::protocol_not_supported);
     return {};
+}
+
+// A service of digits only names a port: above 65535 it names none (getaddrinfo would
+// keep the low 16 bits).
+bool is_numeric_service_out_of_range(std::string_view service) noexcept {
+    if (service.empty() || service.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    unsigned long value = 0;
+    for (const char digit : service) {
+        value = value * 10 + static_cast<unsigned long>(digit - '0');
+        if (value > 65535) return true;
+    }
+    return false;
 }
 
 // "host:service" for error messages, with an IPv6 host in brackets.
@@ -73,7 +84,7 @@ std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view s
     ec = check_hints(hints);
     // The OS reads C strings: a NUL would silently cut the name short.
     if (!ec && (has_nul(host) || has_nul(service))) ec = make_error_code(errc::invalid_argument);
-    if (!ec) ec = platform::ensure_initialized();
+    if (!ec && is_numeric_service_out_of_range(service)) ec = make_error_code(errc::service_not_found);
     if (ec) return {};
     return platform::resolve(host, service, hints, ec);
 }
@@ -111,8 +122,6 @@ std::string gethostname() {
 }
 
 std::string gethostname(std::error_code& ec) {
-    ec = platform::ensure_initialized();
-    if (ec) return {};
     return platform::host_name(ec);
 }
 
@@ -130,8 +139,6 @@ std::string gethostbyaddr(const ip_address& ip) {
 }
 
 std::string gethostbyaddr(const ip_address& ip, std::error_code& ec) {
-    ec = platform::ensure_initialized();
-    if (ec) return {};
     return platform::name_of_address(ip, ec);
 }
 
@@ -147,9 +154,10 @@ std::uint16_t getservbyname(std::string_view service, std::string_view protocol,
         ec = make_error_code(errc::service_not_found);
         return 0;
     }
-    ec = has_nul(service) || has_nul(protocol) ? make_error_code(errc::invalid_argument)
-                                               : platform::ensure_initialized();
-    if (ec) return 0;
+    if (has_nul(service) || has_nul(protocol)) {
+        ec = make_error_code(errc::invalid_argument);
+        return 0;
+    }
     return platform::service_port(service, protocol, ec);
 }
 
@@ -161,8 +169,10 @@ std::string getservbyport(std::uint16_t port, std::string_view protocol) {
 }
 
 std::string getservbyport(std::uint16_t port, std::string_view protocol, std::error_code& ec) {
-    ec = has_nul(protocol) ? make_error_code(errc::invalid_argument) : platform::ensure_initialized();
-    if (ec) return {};
+    if (has_nul(protocol)) {
+        ec = make_error_code(errc::invalid_argument);
+        return {};
+    }
     return platform::service_name(port, protocol, ec);
 }
 

@@ -131,8 +131,6 @@ socket::socket(address_family f, socket_type t, int protocol) {
 }
 
 socket::socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
-    ec = platform::ensure_initialized();
-    if (ec) return;
     const native_handle_type h = platform::open_socket(f, t, protocol, ec);
     if (ec) return;
     *this = socket(h, f, t);
@@ -153,8 +151,6 @@ socket socket::adopt(native_handle_type handle, std::error_code& ec) noexcept {
         ec = make_error_code(errc::bad_descriptor);
         return {};
     }
-    ec = platform::ensure_initialized();
-    if (ec) return {};
     address_family f = address_family::unspecified;
     socket_type t = socket_type::stream;
     platform::adopt_socket(handle, f, t, ec);
@@ -602,10 +598,7 @@ void socket::clear_cancel() noexcept {
 
 namespace {
 
-bool is_valid(option_name name, int value) noexcept {
-    const bool is_size = name == option_name::receive_buffer_size || name == option_name::send_buffer_size;
-    return !is_size || value > 0;
-}
+bool is_valid_buffer_size(int value) noexcept { return value > 0; }
 
 bool is_valid(const std::optional<std::chrono::seconds>& linger) noexcept {
     // Windows stores the linger time in a u_short: one rule everywhere.
@@ -617,60 +610,110 @@ bool is_valid(const keep_alive_timing& timing) noexcept {
     return positive(timing.idle) && positive(timing.interval) && (!timing.count || *timing.count > 0);
 }
 
+// The options that are one int-sized native value, through the backend's table.
+template <class Option>
+std::error_code set_table_option(native_handle_type h, const Option& opt) noexcept {
+    return platform::set_option(h, Option::name, static_cast<int>(opt.value));
+}
+
+template <class Option>
+std::error_code get_table_option(native_handle_type h, Option& opt) noexcept {
+    int raw = 0;
+    const std::error_code ec = platform::get_option(h, Option::name, raw);
+    opt.value = static_cast<decltype(opt.value)>(raw); // a bool option reads nonzero as true
+    return ec;
+}
+
 } // namespace
 
-void socket::set_option_value(option_name name, bool value, std::error_code& ec) noexcept {
+void socket::set_option_value(const option::reuse& opt, std::error_code& ec) noexcept {
     ec = check_open();
-    if (!ec) ec = platform::set_option(handle_, name, value ? 1 : 0);
+    if (!ec) ec = platform::set_reuse(handle_, opt.value);
 }
 
-void socket::set_option_value(option_name name, int value, std::error_code& ec) noexcept {
-    ec = is_valid(name, value) ? check_open() : make_error_code(errc::invalid_argument);
-    if (!ec) ec = platform::set_option(handle_, name, value);
-}
-
-void socket::set_option_value(option_name, std::optional<std::chrono::seconds> value,
-                              std::error_code& ec) noexcept {
-    ec = is_valid(value) ? check_open() : make_error_code(errc::invalid_argument);
-    if (!ec) ec = platform::set_linger(handle_, value);
-}
-
-void socket::set_option_value(option_name, reuse_policy value, std::error_code& ec) noexcept {
+void socket::set_option_value(const option::keep_alive& opt, std::error_code& ec) noexcept {
     ec = check_open();
-    if (!ec) ec = platform::set_reuse(handle_, value);
+    if (!ec) ec = set_table_option(handle_, opt);
 }
 
-void socket::set_option_value(option_name, const keep_alive_timing& value, std::error_code& ec) noexcept {
-    ec = is_valid(value) ? check_open() : make_error_code(errc::invalid_argument);
-    if (!ec) ec = platform::set_keep_alive_timing(handle_, value);
+void socket::set_option_value(const option::keep_alive_timing& opt, std::error_code& ec) noexcept {
+    ec = is_valid(opt.value) ? check_open() : make_error_code(errc::invalid_argument);
+    if (!ec) ec = platform::set_keep_alive_timing(handle_, opt.value);
 }
 
-void socket::get_option_value(option_name name, bool& value, std::error_code& ec) const noexcept {
-    int raw = 0;
+void socket::set_option_value(const option::no_delay& opt, std::error_code& ec) noexcept {
     ec = check_open();
-    if (!ec) ec = platform::get_option(handle_, name, raw);
-    value = raw != 0;
+    if (!ec) ec = set_table_option(handle_, opt);
 }
 
-void socket::get_option_value(option_name name, int& value, std::error_code& ec) const noexcept {
-    ec = check_open();
-    if (!ec) ec = platform::get_option(handle_, name, value);
+void socket::set_option_value(const option::linger& opt, std::error_code& ec) noexcept {
+    ec = is_valid(opt.value) ? check_open() : make_error_code(errc::invalid_argument);
+    if (!ec) ec = platform::set_linger(handle_, opt.value);
 }
 
-void socket::get_option_value(option_name, std::optional<std::chrono::seconds>& value,
-                              std::error_code& ec) const noexcept {
-    ec = check_open();
-    if (!ec) ec = platform::get_linger(handle_, value);
+void socket::set_option_value(const option::receive_buffer_size& opt, std::error_code& ec) noexcept {
+    ec = is_valid_buffer_size(opt.value) ? check_open() : make_error_code(errc::invalid_argument);
+    if (!ec) ec = set_table_option(handle_, opt);
 }
 
-void socket::get_option_value(option_name, reuse_policy& value, std::error_code& ec) const noexcept {
-    ec = check_open();
-    if (!ec) ec = platform::get_reuse(handle_, value);
+void socket::set_option_value(const option::send_buffer_size& opt, std::error_code& ec) noexcept {
+    ec = is_valid_buffer_size(opt.value) ? check_open() : make_error_code(errc::invalid_argument);
+    if (!ec) ec = set_table_option(handle_, opt);
 }
 
-void socket::get_option_value(option_name, keep_alive_timing& value, std::error_code& ec) const noexcept {
+void socket::set_option_value(const option::broadcast& opt, std::error_code& ec) noexcept {
     ec = check_open();
-    if (!ec) ec = platform::get_keep_alive_timing(handle_, value);
+    if (!ec) ec = set_table_option(handle_, opt);
+}
+
+void socket::set_option_value(const option::v6_only& opt, std::error_code& ec) noexcept {
+    ec = check_open();
+    if (!ec) ec = set_table_option(handle_, opt);
+}
+
+void socket::get_option_value(option::reuse& opt, std::error_code& ec) const noexcept {
+    ec = check_open();
+    if (!ec) ec = platform::get_reuse(handle_, opt.value);
+}
+
+void socket::get_option_value(option::keep_alive& opt, std::error_code& ec) const noexcept {
+    ec = check_open();
+    if (!ec) ec = get_table_option(handle_, opt);
+}
+
+void socket::get_option_value(option::keep_alive_timing& opt, std::error_code& ec) const noexcept {
+    ec = check_open();
+    if (!ec) ec = platform::get_keep_alive_timing(handle_, opt.value);
+}
+
+void socket::get_option_value(option::no_delay& opt, std::error_code& ec) const noexcept {
+    ec = check_open();
+    if (!ec) ec = get_table_option(handle_, opt);
+}
+
+void socket::get_option_value(option::linger& opt, std::error_code& ec) const noexcept {
+    ec = check_open();
+    if (!ec) ec = platform::get_linger(handle_, opt.value);
+}
+
+void socket::get_option_value(option::receive_buffer_size& opt, std::error_code& ec) const noexcept {
+    ec = check_open();
+    if (!ec) ec = get_table_option(handle_, opt);
+}
+
+void socket::get_option_value(option::send_buffer_size& opt, std::error_code& ec) const noexcept {
+    ec = check_open();
+    if (!ec) ec = get_table_option(handle_, opt);
+}
+
+void socket::get_option_value(option::broadcast& opt, std::error_code& ec) const noexcept {
+    ec = check_open();
+    if (!ec) ec = get_table_option(handle_, opt);
+}
+
+void socket::get_option_value(option::v6_only& opt, std::error_code& ec) const noexcept {
+    ec = check_open();
+    if (!ec) ec = get_table_option(handle_, opt);
 }
 
 void socket::set_raw_option(int level, int name, const_bytes value) {

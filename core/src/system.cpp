@@ -1,5 +1,6 @@
 // Process-wide setup and facts. The OS-specific parts (starting Winsock, probing what the
-// OS offers, reading the backlog limit) live in platform/*/init.cpp and system.cpp.
+// OS offers, reading the backlog limit) live in platform/*/init.cpp and system.cpp; the
+// Windows backend starts Winsock by itself wherever it needs it.
 
 #include "unisock/system.hpp"
 
@@ -7,17 +8,6 @@
 #include "unisock/error.hpp"
 
 namespace unisock {
-
-namespace {
-
-platform_capabilities query_capabilities_once() noexcept {
-    // The probes open sockets, which Windows refuses before the stack is up. If it cannot
-    // start, the probes fail and report the features as missing, which is then true.
-    static_cast<void>(platform::ensure_initialized());
-    return platform::query_capabilities();
-}
-
-} // namespace
 
 network_init::network_init() {
     const std::error_code ec = platform::startup();
@@ -35,11 +25,11 @@ network_init::~network_init() {
 }
 
 std::error_code network_status() noexcept {
-    return platform::ensure_initialized();
+    return platform::network_status();
 }
 
 const platform_capabilities& capabilities() noexcept {
-    static const platform_capabilities cached = query_capabilities_once();
+    static const platform_capabilities cached = platform::query_capabilities();
     return cached;
 }
 

@@ -11,6 +11,8 @@
 #include <system_error>
 
 #include "unisock/error.hpp"
+#include "unisock/system.hpp"
+#include "wine.hpp"
 
 namespace {
 
@@ -184,10 +186,37 @@ TEST(ip_address, v6_scope_id) {
 }
 
 TEST(ip_address, rejects_bad_scope) {
-    for (const char* text : {"fe80::1%eth0", "fe80::1%", "fe80::1%-1", "fe80::1%1x", "fe80::1%%1",
-                             "fe80::1%99999999999"}) {
+    // An interface name that no machine has is as bad as a malformed number.
+    for (const char* text : {"fe80::1%no-such-if9", "fe80::1%", "fe80::1%-1", "fe80::1%1x", "fe80::1%%1",
+                             "fe80::1%99999999999", "fe80::1%lo\x01"}) {
         EXPECT_EQ(ip_parse_error(text), errc::invalid_argument) << "'" << text << "'";
     }
+}
+
+// The loopback interface's name on each OS: Linux "lo", macOS "lo0", Windows the
+// interface name of the loopback pseudo-interface.
+std::string loopback_interface_name() {
+    const std::string_view os = unisock::platform_name();
+    if (os == "linux") return "lo";
+    if (os == "windows") return "loopback_0";
+    return "lo0";
+}
+
+TEST(ip_address, scope_may_name_an_interface) {
+    const std::string text = "fe80::1%" + loopback_interface_name();
+    std::error_code ec;
+    const ip_address ip = ip_address::parse(text, ec);
+    if (ec && unisock::test::running_under_wine())
+        GTEST_SKIP() << "Wine names its interfaces differently: " << text << " is unknown there";
+    ASSERT_FALSE(ec) << text << ": " << ec.message();
+    EXPECT_NE(ip.scope_id(), 0u) << text;
+    EXPECT_EQ(ip.bytes(), ip_address::parse("fe80::1").bytes());
+    // Printed with the index, which parses back to the same value.
+    EXPECT_EQ(ip_address::parse(ip.to_string()), ip) << ip.to_string();
+    // And inside a socket address.
+    const address a = address::parse("[" + text + "]:80");
+    EXPECT_EQ(a.ip(), ip);
+    EXPECT_EQ(a.port(), 80);
 }
 
 TEST(ip_address, rejects_malformed_v6) {

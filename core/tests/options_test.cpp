@@ -6,9 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 
 #include "unisock/socket.hpp"
 #include "unisock/system.hpp"
@@ -250,6 +254,91 @@ TEST(options, options_hold_on_accepted_sockets) {
     EXPECT_TRUE(round_trip<option::no_delay>(served, true));
     EXPECT_TRUE(round_trip<option::keep_alive>(served, true));
     EXPECT_EQ(round_trip<option::linger>(served, 2s), std::optional<std::chrono::seconds>(2s));
+}
+
+// ---- every option reaches its own native option, and only that one ----------------------
+// The dispatch is by the option, not by its value's type: were it by value type, a second
+// option holding std::optional<std::chrono::seconds> would silently set SO_LINGER. Each
+// row below sets one option to a value that is not its default and checks that every
+// other option on the list reads as before. A new option gets a row here.
+
+// The option's value, or nullopt where this OS cannot read it back.
+template <class Option>
+std::optional<decltype(Option::value)> read_option(const socket& s) {
+    std::error_code ec;
+    const Option got = s.get_option<Option>(ec);
+    if (ec) return std::nullopt;
+    return got.value;
+}
+
+template <class... Options>
+struct option_list {
+    using values = std::tuple<std::optional<decltype(Options::value)>...>;
+
+    static values read_all(const socket& s) { return values{read_option<Options>(s)...}; }
+
+    template <class Changed>
+    static void expect_only_itself_changes(socket_type t, const Changed& changed) {
+        socket s(address_family::ipv6, t);
+        // Windows' SIO_KEEPALIVE_VALS fallback for keep-alive timing always switches
+        // keep-alive on: start from "on" so that side effect is no change.
+        if (t == socket_type::stream) s.set_option(option::keep_alive{true});
+        const values before = read_all(s);
+        std::error_code ec;
+        s.set_option(changed, ec);
+        if (ec == errc::operation_not_supported) {
+            std::printf("[ note ] %s: not supported on %s, row skipped\n", unisock::to_string(Changed::name).c_str(),
+                        std::string(unisock::platform_name()).c_str());
+            return;
+        }
+        ASSERT_FALSE(ec) << unisock::to_string(Changed::name) << ": " << ec.message();
+        const values after = read_all(s);
+        compare<Changed>(before, after, std::index_sequence_for<Options...>{});
+    }
+
+    template <class Changed, std::size_t... I>
+    static void compare(const values& before, const values& after, std::index_sequence<I...>) {
+        (compare_one<Changed, Options>(std::get<I>(before), std::get<I>(after)), ...);
+    }
+
+    template <class Changed, class Other, class Value>
+    static void compare_one(const std::optional<Value>& before, const std::optional<Value>& after) {
+        const std::string row = unisock::to_string(Changed::name) + " -> " + unisock::to_string(Other::name);
+        if constexpr (std::is_same_v<Changed, Other>) {
+            if (before && after) {
+                EXPECT_FALSE(*before == *after) << row << ": the option itself did not change";
+            }
+        } else {
+            EXPECT_TRUE(before == after) << row << ": setting one option changed another";
+        }
+    }
+};
+
+using stream_options = option_list<option::reuse, option::keep_alive, option::keep_alive_timing, option::no_delay,
+                                   option::linger, option::receive_buffer_size, option::send_buffer_size,
+                                   option::v6_only>;
+using datagram_options = option_list<option::reuse, option::receive_buffer_size, option::send_buffer_size,
+                                     option::broadcast, option::v6_only>;
+
+TEST(options, each_stream_option_sets_only_itself) {
+    const socket_type t = socket_type::stream;
+    stream_options::expect_only_itself_changes(t, option::reuse{reuse_policy::rebind_after_close});
+    stream_options::expect_only_itself_changes(t, option::keep_alive{false});
+    stream_options::expect_only_itself_changes(t, option::keep_alive_timing{{77s, 11s, 4}});
+    stream_options::expect_only_itself_changes(t, option::no_delay{true});
+    stream_options::expect_only_itself_changes(t, option::linger{7s});
+    stream_options::expect_only_itself_changes(t, option::receive_buffer_size{50000});
+    stream_options::expect_only_itself_changes(t, option::send_buffer_size{60000});
+    stream_options::expect_only_itself_changes(t, option::v6_only{false});
+}
+
+TEST(options, each_datagram_option_sets_only_itself) {
+    const socket_type t = socket_type::datagram;
+    datagram_options::expect_only_itself_changes(t, option::reuse{reuse_policy::rebind_after_close});
+    datagram_options::expect_only_itself_changes(t, option::receive_buffer_size{50000});
+    datagram_options::expect_only_itself_changes(t, option::send_buffer_size{60000});
+    datagram_options::expect_only_itself_changes(t, option::broadcast{true});
+    datagram_options::expect_only_itself_changes(t, option::v6_only{false});
 }
 
 } // namespace

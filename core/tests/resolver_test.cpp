@@ -8,6 +8,7 @@
 
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -197,6 +198,26 @@ TEST(resolver, getservbyname_unknown_is_service_not_found) {
 TEST(resolver, getservbyport_known_ports) {
     EXPECT_EQ(unisock::getservbyport(80, "tcp"), "http");
     EXPECT_EQ(unisock::getservbyport(53, "udp"), "domain");
+}
+
+// getaddrinfo keeps the low 16 bits of a numeric service on glibc ("70000" was port
+// 4464, "65536" port 0): out of range is an error on every OS instead.
+TEST(resolver, numeric_service_out_of_range_is_service_not_found) {
+    for (const char* service : {"65536", "70000", "4294967376", "99999999999999999999999"}) {
+        std::error_code ec;
+        const auto found = unisock::resolve("127.0.0.1", service, numeric(), ec);
+        EXPECT_EQ(ec, errc::service_not_found) << service << ": " << ec.message();
+        EXPECT_TRUE(found.empty()) << service << " gave port " << found.front().endpoint.port();
+    }
+    EXPECT_THROW(unisock::resolve("127.0.0.1", "70000", numeric()), unisock::gai_error);
+}
+
+TEST(resolver, numeric_service_at_the_top_of_the_range_resolves) {
+    for (const auto& [service, port] : {std::pair{"65535", 65535}, std::pair{"0", 0}, std::pair{"0080", 80}}) {
+        const auto found = unisock::resolve("127.0.0.1", service, numeric());
+        ASSERT_FALSE(found.empty()) << service;
+        EXPECT_EQ(found.front().endpoint.port(), port) << service;
+    }
 }
 
 } // namespace

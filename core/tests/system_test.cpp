@@ -7,10 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "unisock/socket.hpp"
 
@@ -83,6 +86,32 @@ TEST(system, listen_backlog_limit_reads_somaxconn_on_linux) {
     int somaxconn = 0;
     if (!(file >> somaxconn)) GTEST_SKIP() << "no /proc/sys/net/core/somaxconn here";
     EXPECT_EQ(unisock::listen_backlog_limit(), somaxconn);
+}
+
+// listen(max_backlog) queues as many connections as listen_backlog_limit() says (up to
+// the 300 this test opens), with nobody accepting. On Windows that needs SOMAXCONN_HINT:
+// plain SOMAXCONN queues about 200, which is what the limit used to claim.
+TEST(system, max_backlog_queues_up_to_the_reported_limit) {
+    using unisock::address_family;
+    using unisock::socket_type;
+    if (unisock::platform_name() == "windows") {
+        EXPECT_EQ(unisock::listen_backlog_limit(), 65535) << "SOMAXCONN_HINT's documented ceiling";
+    }
+    const int wanted = std::min(unisock::listen_backlog_limit(), 300);
+    unisock::socket listener(address_family::ipv4, socket_type::stream);
+    listener.bind(unisock::address::v4_loopback(0));
+    listener.listen(unisock::max_backlog);
+    const unisock::address target = listener.local_address();
+    std::vector<unisock::socket> clients;
+    for (int i = 0; i < wanted; ++i) {
+        unisock::socket& client = clients.emplace_back(address_family::ipv4, socket_type::stream);
+        client.set_timeout(std::chrono::seconds(0));
+        std::error_code ec;
+        client.connect(target, ec);
+        if (ec == unisock::errc::in_progress) ec = client.wait(unisock::wait_for::writable, std::chrono::seconds(10));
+        if (!ec) ec = client.pending_error();
+        ASSERT_FALSE(ec) << "connection " << i + 1 << " of " << wanted << ": " << ec.message();
+    }
 }
 
 } // namespace

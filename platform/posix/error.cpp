@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "platform/error_category.hpp"
 #include "platform/platform.hpp"
 
 namespace unisock::platform {
@@ -28,37 +29,17 @@ std::string errno_message(int code) {
     return message;
 }
 
-class errno_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "errno"; }
-    std::string message(int code) const override { return errno_message(code); }
-    std::error_condition default_error_condition(int code) const noexcept override {
-        const errc portable = translate_system_error(code);
-        if (portable == errc::unknown) return {code, *this};
-        return make_error_condition(portable);
-    }
-};
-
-class getaddrinfo_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "getaddrinfo"; }
-    std::string message(int code) const override { return ::gai_strerror(code); }
-    std::error_condition default_error_condition(int code) const noexcept override {
-        const errc portable = translate_resolver_error(code);
-        if (portable == errc::unknown) return {code, *this};
-        return make_error_condition(portable);
-    }
-};
+std::string resolver_message(int code) { return ::gai_strerror(code); }
 
 } // namespace
 
 const std::error_category& system_category() noexcept {
-    static const errno_category_impl instance;
+    static const native_category instance("errno", errno_message, translate_system_error, true);
     return instance;
 }
 
 const std::error_category& resolver_category() noexcept {
-    static const getaddrinfo_category_impl instance;
+    static const native_category instance("getaddrinfo", resolver_message, translate_resolver_error, false);
     return instance;
 }
 

@@ -5,7 +5,7 @@
 
 namespace unisock::platform {
 
-std::error_code ensure_initialized() noexcept { return {}; }
+std::error_code network_status() noexcept { return {}; }
 
 std::error_code startup() noexcept { return {}; }
 

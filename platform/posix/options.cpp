@@ -1,5 +1,6 @@
-// Socket options over setsockopt/getsockopt: one table for the plain ones, and the
-// options whose POSIX form needs more (reuse policies, linger, keep-alive timing).
+// The socket options whose POSIX form needs more than one int (reuse policies, linger,
+// keep-alive timing). The plain ones go through the table in platform/option_table.cpp,
+// shared with Windows.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -16,40 +17,6 @@
 namespace unisock::platform {
 
 namespace {
-
-struct native_option {
-    int level;
-    int name;
-};
-
-// The one table: option_name -> (level, name), each an int-sized value. reuse, linger
-// and keep_alive_timing have functions of their own below.
-std::optional<native_option> native_option_of(option_name name) noexcept {
-    switch (name) {
-    case option_name::keep_alive: return native_option{SOL_SOCKET, SO_KEEPALIVE};
-    case option_name::no_delay: return native_option{IPPROTO_TCP, TCP_NODELAY};
-    case option_name::receive_buffer_size: return native_option{SOL_SOCKET, SO_RCVBUF};
-    case option_name::send_buffer_size: return native_option{SOL_SOCKET, SO_SNDBUF};
-    case option_name::broadcast: return native_option{SOL_SOCKET, SO_BROADCAST};
-    case option_name::v6_only: return native_option{IPPROTO_IPV6, IPV6_V6ONLY};
-    case option_name::reuse:
-    case option_name::linger:
-    case option_name::keep_alive_timing: break;
-    }
-    return std::nullopt;
-}
-
-// Linux reserves twice the buffer size asked for (the rest is its bookkeeping) and
-// reports the doubled figure; unisock reports what was asked for, as other OSes do.
-#ifdef __linux__
-constexpr bool kernel_doubles_buffer_sizes = true;
-#else
-constexpr bool kernel_doubles_buffer_sizes = false;
-#endif
-
-bool is_buffer_size(option_name name) noexcept {
-    return name == option_name::receive_buffer_size || name == option_name::send_buffer_size;
-}
 
 // Apple's SO_LINGER counts clock ticks; SO_LINGER_SEC is the one in seconds.
 #ifdef SO_LINGER_SEC
@@ -78,20 +45,6 @@ int seconds_of(std::chrono::seconds value) noexcept {
 }
 
 } // namespace
-
-std::error_code set_option(handle h, option_name name, int value) noexcept {
-    const std::optional<native_option> native = native_option_of(name);
-    if (!native) return make_error_code(errc::invalid_argument);
-    return set_int_option(as_fd(h), native->level, native->name, value);
-}
-
-std::error_code get_option(handle h, option_name name, int& value) noexcept {
-    const std::optional<native_option> native = native_option_of(name);
-    if (!native) return make_error_code(errc::invalid_argument);
-    if (std::error_code ec = get_int_option(as_fd(h), native->level, native->name, value)) return ec;
-    if (kernel_doubles_buffer_sizes && is_buffer_size(name)) value /= 2;
-    return {};
-}
 
 std::error_code set_linger(handle h, std::optional<std::chrono::seconds> value) noexcept {
     ::linger native{};
@@ -163,22 +116,6 @@ std::error_code get_keep_alive_timing(handle h, keep_alive_timing& timing) noexc
     timing.interval = std::chrono::seconds(interval);
     timing.count = count;
     return {};
-}
-
-std::error_code set_raw_option(handle h, int level, int name, const_bytes value) noexcept {
-    const auto length = static_cast<socklen_t>(std::min<std::size_t>(value.size(), INT_MAX));
-    if (::setsockopt(as_fd(h), level, name, value.data(), length) != 0) return last_error();
-    return {};
-}
-
-std::size_t get_raw_option(handle h, int level, int name, mutable_bytes value, std::error_code& ec) noexcept {
-    auto length = static_cast<socklen_t>(std::min<std::size_t>(value.size(), INT_MAX));
-    if (::getsockopt(as_fd(h), level, name, value.data(), &length) != 0) {
-        ec = last_error();
-        return 0;
-    }
-    ec.clear();
-    return static_cast<std::size_t>(length);
 }
 
 } // namespace unisock::platform

@@ -1,4 +1,6 @@
-// Name and service lookups through getaddrinfo and friends.
+// Name and service lookups through getaddrinfo and friends. The hints and the result list
+// are turned into unisock's values by platform/lookup.cpp, shared with Windows.
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "platform/lookup.hpp"
 #include "platform/platform.hpp"
 #include "platform/posix/sockaddr.hpp"
 
@@ -27,25 +30,8 @@ std::error_code resolver_error(int code) noexcept {
     return {code, resolver_category()};
 }
 
-int native_flags(const resolve_hints& hints) noexcept {
-    int flags = 0;
-    if (hints.passive) flags |= AI_PASSIVE;
-    if (hints.numeric_host) flags |= AI_NUMERICHOST;
-    if (hints.canonical_name) flags |= AI_CANONNAME;
-    return flags;
-}
-
 // An empty text is "none" (a null pointer) for getaddrinfo and getserv*.
 const char* or_null(const std::string& text) noexcept { return text.empty() ? nullptr : text.c_str(); }
-
-resolved_endpoint endpoint_of(const addrinfo& info, std::error_code& ec) {
-    resolved_endpoint result;
-    result.family = portable_family(info.ai_family).value_or(address_family::unspecified);
-    result.type = portable_type(info.ai_socktype).value_or(socket_type::stream);
-    result.protocol = info.ai_protocol;
-    result.endpoint = from_native(info.ai_addr, info.ai_addrlen, ec);
-    return result;
-}
 
 // getservbyname/getservbyport return static storage on POSIX (the _r forms are not
 // portable between glibc and macOS): one lookup at a time, copied out under the lock.
@@ -56,24 +42,8 @@ std::mutex service_database;
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
                                        const resolve_hints& hints, std::error_code& ec) {
     addrinfo wanted{};
-    if (hints.family != address_family::unspecified) {
-        const std::optional<int> af = native_family(hints.family);
-        if (!af) {
-            ec = make_error_code(errc::address_family_not_supported);
-            return {};
-        }
-        wanted.ai_family = *af;
-    }
-    if (hints.type) {
-        const std::optional<int> type = native_type(*hints.type);
-        if (!type) {
-            ec = make_error_code(errc::socket_type_not_supported);
-            return {};
-        }
-        wanted.ai_socktype = *type;
-    }
-    wanted.ai_protocol = hints.protocol;
-    wanted.ai_flags = native_flags(hints);
+    ec = to_native_hints(hints, wanted);
+    if (ec) return {};
 
     const std::string host_text(host);
     const std::string service_text(service);
@@ -83,18 +53,8 @@ std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view s
         return {};
     }
     const addrinfo_list list(found);
-
-    std::vector<resolved_endpoint> endpoints;
-    for (const addrinfo* info = list.get(); info != nullptr; info = info->ai_next) {
-        std::error_code skipped;
-        resolved_endpoint endpoint = endpoint_of(*info, skipped);
-        if (skipped) continue; // a family unisock does not model
-        if (endpoints.empty() && hints.canonical_name && info->ai_canonname != nullptr)
-            endpoint.canonical_name = info->ai_canonname;
-        endpoints.push_back(std::move(endpoint));
-    }
     ec.clear();
-    return endpoints;
+    return endpoints_of(list.get(), hints.canonical_name, [](const char* name) { return std::string(name); });
 }
 
 std::string host_name(std::error_code& ec) {
@@ -143,6 +103,22 @@ std::string service_name(std::uint16_t port, std::string_view protocol, std::err
     }
     ec.clear();
     return entry->s_name;
+}
+
+std::uint32_t interface_index(std::string_view name, std::error_code& ec) noexcept {
+    char text[IF_NAMESIZE] = {}; // the longest name, its NUL included
+    if (name.empty() || name.size() >= sizeof text || name.find('\0') != std::string_view::npos) {
+        ec = make_error_code(errc::invalid_argument);
+        return 0;
+    }
+    name.copy(text, name.size());
+    const unsigned index = ::if_nametoindex(text);
+    if (index == 0) {
+        ec = make_error_code(errc::invalid_argument); // ENXIO: no interface of that name
+        return 0;
+    }
+    ec.clear();
+    return index;
 }
 
 } // namespace unisock::platform

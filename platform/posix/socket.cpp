@@ -114,19 +114,13 @@ std::error_code truncated() noexcept { return {EMSGSIZE, system_category()}; }
 } // namespace
 
 handle open_socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
-    const std::optional<int> af = native_family(f);
-    if (!af) {
-        ec = make_error_code(errc::address_family_not_supported);
-        return invalid_native_handle;
-    }
-    const std::optional<int> type = native_type(t);
-    if (!type) {
-        ec = make_error_code(errc::socket_type_not_supported);
-        return invalid_native_handle;
-    }
-    const int fd = create_socket(*af, *type, protocol, ec);
+    int af = 0;
+    int type = 0;
+    ec = native_family_and_type(f, t, af, type);
     if (ec) return invalid_native_handle;
-    ec = configure_new_socket(fd, *af);
+    const int fd = create_socket(af, type, protocol, ec);
+    if (ec) return invalid_native_handle;
+    ec = configure_new_socket(fd, af);
     if (ec) {
         ::close(fd);
         return invalid_native_handle;
@@ -200,9 +194,10 @@ std::error_code start_connect(handle h, const address& peer) noexcept {
     native_address to;
     if (std::error_code ec = to_native(peer, to)) return ec;
     if (::connect(as_fd(h), to.get(), to.length) == 0) return {};
-    // An interrupted connect goes on in the background, like a non-blocking one: its
-    // result is read from SO_ERROR once writable, never by calling connect() again.
-    if (errno == EINPROGRESS || errno == EINTR) return make_error_code(errc::in_progress);
+    // EINPROGRESS is kept as it is (it compares equal to errc::in_progress). An
+    // interrupted connect goes on in the background, like a non-blocking one: its result
+    // is read from SO_ERROR once writable, never by calling connect() again.
+    if (errno == EINTR) return make_error_code(errc::in_progress);
     return last_error();
 }
 

@@ -2,23 +2,27 @@
 #include <winsock2.h>
 #include <windows.h>
 
+#include <iterator>
 #include <string>
 
+#include "platform/error_category.hpp"
 #include "platform/platform.hpp"
+#include "platform/windows/sockaddr.hpp"
+#include "platform/windows/unicode.hpp"
 
 namespace unisock::platform {
 
 namespace {
 
-// The system's own text for a WSA (or Win32) code, without the trailing line break. Where
-// the system has none (Wine has no text for most WSA codes) the portable description
-// stands in, so a message is never empty.
+// The system's own text for a WSA (or Win32) code, in UTF-8 (FormatMessageW, so a
+// localised message is never read in the ANSI code page), without the trailing line
+// break. Where the system has none (Wine has no text for most WSA codes) the portable
+// description stands in, so a message is never empty.
 std::string format_system_message(int code) {
-    char text[512] = {};
-    const DWORD length =
-        FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
-                       static_cast<DWORD>(code), 0, text, sizeof text, nullptr);
-    std::string message(text, length);
+    wchar_t text[512] = {};
+    const DWORD length = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
+                                        static_cast<DWORD>(code), 0, text, static_cast<DWORD>(std::size(text)), nullptr);
+    std::string message = narrow(std::wstring_view(text, length));
     while (!message.empty() && (message.back() == '\r' || message.back() == '\n' || message.back() == ' '))
         message.pop_back();
     if (!message.empty()) return message;
@@ -27,21 +31,21 @@ std::string format_system_message(int code) {
     return "Winsock error " + std::to_string(code);
 }
 
-class winsock_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "winsock"; }
-    std::string message(int code) const override { return format_system_message(code); }
-    std::error_condition default_error_condition(int code) const noexcept override {
-        const errc portable = translate_system_error(code);
-        if (portable == errc::unknown) return {code, *this};
-        return make_error_condition(portable);
-    }
-};
+// connect()'s WSAEWOULDBLOCK means "in progress" (POSIX's EINPROGRESS).
+errc translate_connect_error(int native) noexcept {
+    if (native == WSAEWOULDBLOCK) return errc::in_progress;
+    return translate_system_error(native);
+}
 
 } // namespace
 
 const std::error_category& system_category() noexcept {
-    static const winsock_category_impl instance;
+    static const native_category instance("winsock", format_system_message, translate_system_error, false);
+    return instance;
+}
+
+const std::error_category& connect_category() noexcept {
+    static const native_category instance("winsock", format_system_message, translate_connect_error, false);
     return instance;
 }
 

@@ -1,7 +1,9 @@
-// Winsock start-up: WSAStartup(2.2) once per process on first use, WSACleanup at exit.
+// Winsock start-up: WSAStartup(2.2) once per process on first use, never cleaned up
+// implicitly; network_init (system.hpp) holds an explicit reference of its own.
 #include <winsock2.h>
 
 #include "platform/platform.hpp"
+#include "platform/windows/sockaddr.hpp"
 
 namespace unisock::platform {
 
@@ -20,29 +22,18 @@ std::error_code start_winsock() noexcept {
     return {};
 }
 
-// The lazily started process-wide reference: constructed by the first caller (C++ makes
-// that thread-safe), released when static objects are destroyed at exit.
-class winsock_session {
-public:
-    winsock_session() noexcept : status_(start_winsock()) {}
-    winsock_session(const winsock_session&) = delete;
-    winsock_session& operator=(const winsock_session&) = delete;
-    ~winsock_session() {
-        if (!status_) WSACleanup();
-    }
-
-    std::error_code status() const noexcept { return status_; }
-
-private:
-    std::error_code status_;
-};
-
 } // namespace
 
+// The lazily taken process-wide reference, started by the first caller (C++ makes that
+// thread-safe). It is never released: WSACleanup from a static destructor would run under
+// the loader lock when unisock is a DLL, which Microsoft forbids, and at process exit
+// the system releases Winsock anyway.
 std::error_code ensure_initialized() noexcept {
-    static const winsock_session session;
-    return session.status();
+    static const std::error_code status = start_winsock();
+    return status;
 }
+
+std::error_code network_status() noexcept { return ensure_initialized(); }
 
 std::error_code startup() noexcept { return start_winsock(); }
 

@@ -1,5 +1,6 @@
-// Socket options over Winsock: one table for the plain ones, and the options whose
-// Windows form differs (linger's u_short fields, SO_EXCLUSIVEADDRUSE, keep-alive timing).
+// The socket options whose Windows form differs (linger's u_short fields,
+// SO_EXCLUSIVEADDRUSE, keep-alive timing). The plain ones go through the table in
+// platform/option_table.cpp, shared with POSIX.
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mstcpip.h>
@@ -28,28 +29,6 @@
 namespace unisock::platform {
 
 namespace {
-
-struct native_option {
-    int level;
-    int name;
-};
-
-// The one table: option_name -> (level, name). Each value is an int-sized DWORD or BOOL.
-// reuse, linger and keep_alive_timing have functions of their own below.
-std::optional<native_option> native_option_of(option_name name) noexcept {
-    switch (name) {
-    case option_name::keep_alive: return native_option{SOL_SOCKET, SO_KEEPALIVE};
-    case option_name::no_delay: return native_option{IPPROTO_TCP, TCP_NODELAY};
-    case option_name::receive_buffer_size: return native_option{SOL_SOCKET, SO_RCVBUF};
-    case option_name::send_buffer_size: return native_option{SOL_SOCKET, SO_SNDBUF};
-    case option_name::broadcast: return native_option{SOL_SOCKET, SO_BROADCAST};
-    case option_name::v6_only: return native_option{IPPROTO_IPV6, IPV6_V6ONLY};
-    case option_name::reuse:
-    case option_name::linger:
-    case option_name::keep_alive_timing: break;
-    }
-    return std::nullopt;
-}
 
 // What Windows uses when SIO_KEEPALIVE_VALS is given only one of the two times: its
 // documented defaults (2 hours idle, 1 second between probes).
@@ -85,18 +64,6 @@ std::error_code set_keep_alive_values(SOCKET s, const keep_alive_timing& timing)
 bool is_unknown_option(const std::error_code& ec) noexcept { return ec.value() == WSAENOPROTOOPT; }
 
 } // namespace
-
-std::error_code set_option(handle h, option_name name, int value) noexcept {
-    const std::optional<native_option> native = native_option_of(name);
-    if (!native) return make_error_code(errc::invalid_argument);
-    return set_int_option(as_socket(h), native->level, native->name, value);
-}
-
-std::error_code get_option(handle h, option_name name, int& value) noexcept {
-    const std::optional<native_option> native = native_option_of(name);
-    if (!native) return make_error_code(errc::invalid_argument);
-    return get_int_option(as_socket(h), native->level, native->name, value);
-}
 
 std::error_code set_linger(handle h, std::optional<std::chrono::seconds> value) noexcept {
     // Core has checked the range: Windows keeps the time in a u_short.
@@ -166,23 +133,6 @@ std::error_code get_keep_alive_timing(handle h, keep_alive_timing& timing) noexc
     timing.interval = std::chrono::seconds(interval);
     timing.count = count;
     return {};
-}
-
-std::error_code set_raw_option(handle h, int level, int name, const_bytes value) noexcept {
-    if (::setsockopt(as_socket(h), level, name, reinterpret_cast<const char*>(value.data()),
-                   static_cast<int>(std::min<std::size_t>(value.size(), INT_MAX))) == SOCKET_ERROR)
-        return last_error();
-    return {};
-}
-
-std::size_t get_raw_option(handle h, int level, int name, mutable_bytes value, std::error_code& ec) noexcept {
-    int length = static_cast<int>(std::min<std::size_t>(value.size(), INT_MAX));
-    if (::getsockopt(as_socket(h), level, name, reinterpret_cast<char*>(value.data()), &length) == SOCKET_ERROR) {
-        ec = last_error();
-        return 0;
-    }
-    ec.clear();
-    return static_cast<std::size_t>(length);
 }
 
 } // namespace unisock::platform

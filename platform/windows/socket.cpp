@@ -8,12 +8,14 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <iterator>
 #include <string>
 #include <utility>
 
 #include "platform/loopback_pair.hpp"
 #include "platform/platform.hpp"
 #include "platform/windows/sockaddr.hpp"
+#include "platform/windows/unicode.hpp"
 
 namespace unisock::platform {
 
@@ -130,10 +132,11 @@ address unbound_address(SOCKET s, std::error_code& ec) noexcept {
     return {};
 }
 
-// A fresh path in the user's temporary directory for a private AF_UNIX listener.
+// A fresh path in the user's temporary directory for a private AF_UNIX listener, in
+// UTF-8 (GetTempPathW: a directory name outside the ANSI code page stays intact).
 address unique_local_address(std::error_code& ec) {
-    char directory[MAX_PATH + 1] = {};
-    const DWORD length = GetTempPathA(sizeof directory, directory);
+    wchar_t directory[MAX_PATH + 1] = {};
+    const DWORD length = GetTempPathW(static_cast<DWORD>(std::size(directory)), directory);
     if (length == 0) {
         ec = win32_error();
         return {};
@@ -143,21 +146,24 @@ address unique_local_address(std::error_code& ec) {
         return {};
     }
     static std::atomic<unsigned> counter{0};
-    const std::string path = std::string(directory, length) + "unisock-" + std::to_string(GetCurrentProcessId()) +
+    const std::string path = narrow(std::wstring_view(directory, length)) + "unisock-" + std::to_string(GetCurrentProcessId()) +
                              "-" + std::to_string(counter++) + "-" + std::to_string(GetTickCount64()) + ".sock";
     return address::local(path, ec);
 }
 
-// Removes the listener's socket file once the pair exists (or failed).
+// Removes the listener's socket file once the pair exists (or failed): DeleteFileW with
+// the UTF-8 path converted back.
 class file_remover {
 public:
-    explicit file_remover(std::string path) noexcept : path_(std::move(path)) {}
+    explicit file_remover(std::wstring path) noexcept : path_(std::move(path)) {}
     file_remover(const file_remover&) = delete;
     file_remover& operator=(const file_remover&) = delete;
-    ~file_remover() { DeleteFileA(path_.c_str()); }
+    ~file_remover() {
+        if (!path_.empty()) DeleteFileW(path_.c_str());
+    }
 
 private:
-    std::string path_;
+    std::wstring path_;
 };
 
 // The listener's file lives in the user's own temporary directory, which other users
@@ -166,28 +172,23 @@ private:
 void local_stream_pair(handle out[2], std::error_code& ec) noexcept {
     const address path = unique_local_address(ec);
     if (ec) return;
-    const file_remover remove(path.path()); // destroyed after the listener is closed
+    std::error_code not_utf8; // cannot happen: the path was made from UTF-16 above
+    const file_remover remove(widen(path.path(), not_utf8)); // destroyed after the listener is closed
     stream_pair_through(address_family::local, path, false, out, ec);
 }
 
 } // namespace
 
 handle open_socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
-    const std::optional<int> af = native_family(f);
-    if (!af) {
-        ec = make_error_code(errc::address_family_not_supported);
-        return invalid_native_handle;
-    }
-    const std::optional<int> type = native_type(t);
-    if (!type) {
-        ec = make_error_code(errc::socket_type_not_supported);
-        return invalid_native_handle;
-    }
+    int af = 0;
+    int type = 0;
+    ec = native_family_and_type(f, t, af, type);
+    if (ec) return invalid_native_handle;
     ec = ensure_initialized();
     if (ec) return invalid_native_handle;
-    const SOCKET s = create_not_inheritable(*af, *type, protocol, ec);
+    const SOCKET s = create_not_inheritable(af, type, protocol, ec);
     if (ec) return invalid_native_handle;
-    ec = configure_new_socket(s, *af, *type);
+    ec = configure_new_socket(s, af, type);
     if (ec) {
         ::closesocket(s);
         return invalid_native_handle;
@@ -249,8 +250,19 @@ std::error_code bind_socket(handle h, const address& local) noexcept {
     return {error, system_category()};
 }
 
+// Plain listen(SOMAXCONN) gives the provider's "reasonable maximum" (200 in practice), and
+// a plain value above that is cut down to it. SOMAXCONN_HINT(n) asks for n itself, clamped
+// to [200, 65535]: it is what max_backlog and any backlog of 200 or more pass, so that a
+// backlog is honoured up to listen_backlog_limit(). mingw-w64 lacks the SDK's macro,
+// which is -(n).
+constexpr int hinted_backlog_floor = 200;
+constexpr int hinted_backlog_ceiling = 65535;
+constexpr int somaxconn_hint(int backlog) noexcept { return -backlog; }
+
 std::error_code listen_socket(handle h, int backlog) noexcept {
-    const int native = backlog == max_backlog ? SOMAXCONN : backlog;
+    const int native = backlog >= hinted_backlog_floor
+                           ? somaxconn_hint(std::min(backlog, hinted_backlog_ceiling))
+                           : backlog;
     if (::listen(as_socket(h), native) == SOCKET_ERROR) return last_error();
     return {};
 }
@@ -284,8 +296,9 @@ std::error_code start_connect(handle h, const address& peer) noexcept {
     }
     if (::connect(s, to.get(), to.length) == 0) return {};
     const int error = WSAGetLastError();
-    // Winsock says WSAEWOULDBLOCK where POSIX says EINPROGRESS.
-    if (error == WSAEWOULDBLOCK) return make_error_code(errc::in_progress);
+    // Winsock says WSAEWOULDBLOCK where POSIX says EINPROGRESS: the native code is kept,
+    // in the category that reads it as in_progress.
+    if (error == WSAEWOULDBLOCK) return {error, connect_category()};
     return {error, system_category()};
 }
 
@@ -382,8 +395,7 @@ address peer_address(handle h, std::error_code& ec) noexcept {
 // stream_pair_through); a datagram pair is two loopback UDP sockets connected to each other.
 void make_socket_pair(address_family f, socket_type t, handle out[2], std::error_code& ec) noexcept {
     out[0] = out[1] = invalid_native_handle;
-    ec = ensure_initialized();
-    if (ec) return;
+    // Every socket of the pair comes from open_socket, which starts Winsock.
     if (f == address_family::unspecified) f = address_family::ipv4;
     if (!native_family(f)) {
         ec = make_error_code(errc::address_family_not_supported);

@@ -2,6 +2,7 @@
 #include <winsock2.h>
 
 #include "platform/platform.hpp"
+#include "platform/windows/sockaddr.hpp"
 
 namespace unisock::platform {
 
@@ -33,8 +34,9 @@ platform_capabilities query_capabilities() noexcept {
 
 std::string_view os_name() noexcept { return "windows"; }
 
-// listen(SOMAXCONN) on the default Winsock provider gives a backlog of 200, its
-// documented "reasonable maximum"; larger values need SOMAXCONN_HINT.
-int backlog_limit() noexcept { return 200; }
+// listen() passes SOMAXCONN_HINT for large backlogs (socket.cpp), which Microsoft
+// documents as clamped to 65535. Windows has no call that reports a provider's actual
+// queue limit, so the documented ceiling is what can be known.
+int backlog_limit() noexcept { return 65535; }
 
 } // namespace unisock::platform

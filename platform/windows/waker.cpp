@@ -12,8 +12,6 @@
 namespace unisock::platform {
 
 handle open_waker(std::error_code& ec) noexcept {
-    ec = ensure_initialized();
-    if (ec) return invalid_native_handle;
     const handle h = open_socket(address_family::ipv4, socket_type::datagram, 0, ec);
     if (ec) return invalid_native_handle;
     native_address self;

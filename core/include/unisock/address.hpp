@@ -33,8 +33,11 @@ public:
     static ip_address v6_loopback() noexcept;
 
     // Parses dotted-quad IPv4 ("127.0.0.1": four decimal octets 0..255, no leading zeros)
-    // or IPv6 text ("::1", "fe80::1%3", "::ffff:1.2.3.4"); a scope after '%' must be a
-    // number. Fails with errc::invalid_argument; the throwing form raises socket_error.
+    // or IPv6 text ("::1", "fe80::1%3", "::ffff:1.2.3.4"); a scope after '%' is an
+    // interface index or the name of an interface on this machine ("fe80::1%eth0",
+    // "%lo0"; on Windows "%ethernet_32768" or the alias "%Ethernet"), stored as its index
+    // (if_nametoindex; ConvertInterfaceNameToLuidW). Fails with errc::invalid_argument,
+    // for an unknown interface too; the throwing form raises socket_error.
     static ip_address parse(std::string_view text);
     static ip_address parse(std::string_view text, std::error_code& ec) noexcept;
 

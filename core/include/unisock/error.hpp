@@ -6,8 +6,13 @@
 //   std::error_code ec;
 //   sock.connect(addr, ec);
 //   if (ec == unisock::errc::connection_refused) ...   // true on every OS
+//   ec == std::errc::connection_refused                 // true as well, on every OS
 //   ec.value();                                          // ECONNREFUSED or WSAECONNREFUSED
 //   ec.category().name();                                // "errno" or "winsock"
+//
+// Where a native code stands behind an error, it is kept (a non-blocking connect is
+// EINPROGRESS / WSAEWOULDBLOCK, which compare equal to errc::in_progress); codes of the
+// "unisock" category are errors the library finds itself (a timeout, a bad argument).
 
 #include <stdexcept>
 #include <string>
@@ -16,9 +21,12 @@
 
 namespace unisock {
 
-// Portable error conditions. Native codes compare equal to these through their category.
+// Portable error conditions. Native codes compare equal to these through their category,
+// and each that the standard names also equals its std::errc (connection_refused,
+// timed_out, ...; not socket_type_not_supported and the resolver conditions).
 enum class errc {
-    would_block = 1,              // EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK on a non-blocking call
+    success = 0,                  // no error: what portable_error() gives for a false code
+    would_block,                  // EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK on a non-blocking call
     in_progress,                  // EINPROGRESS, WSAEWOULDBLOCK on a non-blocking connect
     already_in_progress,          // EALREADY, WSAEALREADY
     timed_out,                    // the socket timeout expired, or ETIMEDOUT, WSAETIMEDOUT
@@ -63,18 +71,20 @@ std::error_condition make_error_condition(errc e) noexcept;
 // An error code for a failure unisock detects itself (no OS call failed).
 std::error_code make_error_code(errc e) noexcept;
 
-// The portable condition of any error code: errc::unknown when it has none.
+// The portable condition of any error code: errc::success for a false code (ec ==
+// errc::success holds exactly then), errc::unknown when it has none.
 errc portable_error(const std::error_code& ec) noexcept;
 
 // Raised for every socket failure, like Python's socket.error / OSError.
 // what() reads "<operation> <context>: <reason> [<namespace> <native code>]", e.g.
-// "connect 127.0.0.1:9: Connection refused [errno 111]".
+// "connect 127.0.0.1:9: Connection refused [errno 111]"; an error unisock found itself
+// names its condition instead of a number: "recv: timed out [unisock timed_out]".
 class socket_error : public std::system_error {
 public:
     socket_error(std::error_code ec, const std::string& what);
     const char* what() const noexcept override { return what_.what(); }
     errc portable() const noexcept { return portable_error(code()); }
-    int native_code() const noexcept { return code().value(); }
+    int native_code() const noexcept { return code().value(); } // errc's value for "unisock"
     std::string_view native_namespace() const noexcept { return code().category().name(); }
 
 private:

@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "unisock/address.hpp"
-#include "unisock/socket.hpp"
+#include "unisock/error.hpp"
+#include "unisock/types.hpp"
 
 namespace unisock {
 
@@ -33,9 +34,12 @@ struct resolved_endpoint {
     std::string canonical_name; // first result only, when asked for
 };
 
-// getaddrinfo(3)/GetAddrInfoW-equivalent: every address for host and service ("http" or
-// "80"), in the order the OS prefers. An empty host is the loopback, or with passive the
-// wildcard address.
+// getaddrinfo(3) on POSIX, GetAddrInfoW on Windows (UTF-8 text, converted): every address
+// for host and service ("http" or "80"), in the order the OS prefers. An empty host is
+// the loopback, or with passive the wildcard address. A numeric service above 65535
+// fails with service_not_found (gai_error) on every OS, where getaddrinfo itself would
+// wrap it ("70000" became port 4464); a NUL in either text, or on Windows text that is
+// not UTF-8, is invalid_argument.
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
                                        const resolve_hints& hints = {});
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,

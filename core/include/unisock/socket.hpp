@@ -31,10 +31,10 @@
 // - everything else (bind, listen, connect, set_timeout, set_option, move, destruction)
 //   is configuration: not to be run while another thread uses the socket.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <atomic>
 #include <optional>
 #include <span>
 #include <string>
@@ -48,34 +48,9 @@
 #include "unisock/bytes.hpp"
 #include "unisock/error.hpp"
 #include "unisock/options.hpp"
+#include "unisock/types.hpp"
 
 namespace unisock {
-
-// The OS handle as an integer: a file descriptor on POSIX, a SOCKET on Windows.
-using native_handle_type = std::intptr_t;
-// -1 on POSIX, INVALID_SOCKET (~0) on Windows: the same value as native_handle_type.
-inline constexpr native_handle_type invalid_native_handle = -1;
-
-// SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW. Other values fail with
-// errc::socket_type_not_supported.
-enum class socket_type : int { stream = 1, datagram = 2, seqpacket = 3, raw = 4 };
-std::string to_string(socket_type t);
-
-// shutdown(): SHUT_RD/SD_RECEIVE, SHUT_WR/SD_SEND, SHUT_RDWR/SD_BOTH.
-enum class shutdown_how { read, write, both };
-
-// What socket::wait waits for. writable also reports a failed connect (on Windows it
-// watches select()'s except set, which is where Winsock reports one). either returns
-// when the socket is readable or writable.
-enum class wait_for { readable, writable, either };
-
-// The backlog listen() uses when none is given (Python's default: min(SOMAXCONN, 128)).
-inline constexpr int default_backlog = 128;
-// Ask for the largest backlog the system allows (SOMAXCONN; the kernel clamps it to its
-// limit, which listen_backlog_limit() in system.hpp reports).
-inline constexpr int max_backlog = 0x7fffffff;
-
-using timeout_duration = std::chrono::nanoseconds;
 
 // The most recv() and recv_from() allocate for one call: larger than any datagram and
 // than what one receive returns from a stream socket's buffer.
@@ -263,6 +238,9 @@ public:
 #endif
 
     // Typed options (options.hpp): setsockopt/getsockopt, or WSAIoctl where Windows needs it.
+    // Each option type has its own private entry below, picked by the option itself: two
+    // options with the same value type never reach each other's system call, and an
+    // option without an entry does not compile.
     template <class Option>
     void set_option(const Option& opt) {
         std::error_code ec;
@@ -271,7 +249,7 @@ public:
     }
     template <class Option>
     void set_option(const Option& opt, std::error_code& ec) noexcept {
-        set_option_value(Option::name, opt.value, ec);
+        set_option_value(opt, ec);
     }
     template <class Option>
     Option get_option() const {
@@ -283,7 +261,7 @@ public:
     template <class Option>
     Option get_option(std::error_code& ec) const noexcept {
         Option opt{};
-        get_option_value(Option::name, opt.value, ec);
+        get_option_value(opt, ec);
         return opt;
     }
 
@@ -305,20 +283,25 @@ public:
 private:
     socket(native_handle_type handle, address_family f, socket_type t) noexcept;
 
-    void set_option_value(option_name name, bool value, std::error_code& ec) noexcept;
-    void set_option_value(option_name name, int value, std::error_code& ec) noexcept;
-    void set_option_value(option_name name, std::optional<std::chrono::seconds> value,
-                          std::error_code& ec) noexcept;
-    void set_option_value(option_name name, reuse_policy value, std::error_code& ec) noexcept;
-    void set_option_value(option_name name, const keep_alive_timing& value,
-                          std::error_code& ec) noexcept;
-    void get_option_value(option_name name, bool& value, std::error_code& ec) const noexcept;
-    void get_option_value(option_name name, int& value, std::error_code& ec) const noexcept;
-    void get_option_value(option_name name, std::optional<std::chrono::seconds>& value,
-                          std::error_code& ec) const noexcept;
-    void get_option_value(option_name name, reuse_policy& value, std::error_code& ec) const noexcept;
-    void get_option_value(option_name name, keep_alive_timing& value,
-                          std::error_code& ec) const noexcept;
+    // One entry per typed option (the dispatch of set_option / get_option).
+    void set_option_value(const option::reuse& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::keep_alive& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::keep_alive_timing& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::no_delay& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::linger& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::receive_buffer_size& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::send_buffer_size& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::broadcast& opt, std::error_code& ec) noexcept;
+    void set_option_value(const option::v6_only& opt, std::error_code& ec) noexcept;
+    void get_option_value(option::reuse& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::keep_alive& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::keep_alive_timing& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::no_delay& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::linger& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::receive_buffer_size& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::send_buffer_size& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::broadcast& opt, std::error_code& ec) const noexcept;
+    void get_option_value(option::v6_only& opt, std::error_code& ec) const noexcept;
 
     // state_: the closed and canceled bits, and above them how many threads are inside
     // a call on this socket (close() waits for that count to reach zero).

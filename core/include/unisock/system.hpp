@@ -2,8 +2,11 @@
 // Process-wide facts and setup: network initialisation, what this OS offers, limits.
 //
 // Nothing needs to be called first: the first socket or lookup initialises the network
-// stack (WSAStartup 2.2 on Windows, nothing on POSIX), thread-safely, and it is torn down
-// at exit. network_init is for those who want to control or check that themselves.
+// stack (WSAStartup 2.2 on Windows, nothing on POSIX), thread-safely. That implicit
+// start-up is never undone by unisock: WSACleanup from a static destructor is unsafe when
+// unisock is a DLL (it would run under the loader lock), and the system releases Winsock
+// when the process ends. network_init is for those who want to control or check start-up
+// and clean-up themselves: its destructor is the one place unisock calls WSACleanup.
 
 #include <string_view>
 #include <system_error>
@@ -24,7 +27,8 @@ private:
     bool started_ = false;
 };
 
-// The lazily started network stack's state: a false code once it is up.
+// The lazily started network stack's state (starting it if nothing has yet): a false
+// code once it is up.
 std::error_code network_status() noexcept;
 
 // What this OS's sockets can do; a scenario that needs a missing feature names it.
@@ -42,7 +46,9 @@ const platform_capabilities& capabilities() noexcept;
 std::string_view platform_name() noexcept;
 
 // The largest listen() backlog the system honours now (Linux: net.core.somaxconn;
-// macOS: kern.ipc.somaxconn; Windows: SOMAXCONN's documented 200).
+// macOS: kern.ipc.somaxconn). Windows has no call that reports it: this is 65535, the
+// documented ceiling of SOMAXCONN_HINT, which listen() passes for max_backlog and for any
+// backlog of 200 or more (plain SOMAXCONN would mean about 200).
 int listen_backlog_limit() noexcept;
 
 } // namespace unisock

@@ -158,4 +158,20 @@ TEST(windows_error_table, resolver_codes_raise_gai_error) {
                  unisock::timeout_error);
 }
 
+// ec == std::errc::x holds for a native code exactly when it holds for its portable
+// condition (which core/tests/error_test.cpp checks against the standard's names).
+TEST(windows_error_table, native_codes_equal_the_std_errc_of_their_condition) {
+    const std::errc standard_names[] = {
+        std::errc::operation_would_block, std::errc::operation_in_progress, std::errc::timed_out,
+        std::errc::connection_refused, std::errc::connection_reset, std::errc::broken_pipe,
+        std::errc::address_in_use, std::errc::bad_file_descriptor, std::errc::invalid_argument,
+        std::errc::permission_denied, std::errc::operation_canceled, std::errc::io_error};
+    for (const row& r : system_table) {
+        const std::error_code ec(r.native, platform::system_category());
+        const std::error_code portable = unisock::make_error_code(r.portable);
+        for (const std::errc standard : standard_names)
+            EXPECT_EQ(ec == standard, portable == standard) << r.name << " vs std::errc " << static_cast<int>(standard);
+    }
+}
+
 } // namespace

@@ -4,6 +4,11 @@
 // setsockopt/getsockopt with native level and name numbers.
 
 #include "platform/platform.hpp"
+#include "platform/windows/unicode.hpp"
+#include "unisock/connection.hpp"
+#include "unisock/resolver.hpp"
+#include "unisock/socket.hpp"
+#include "unisock/system.hpp"
 
 #include <gtest/gtest.h>
 
@@ -118,6 +123,69 @@ TEST(windows_native, adopt_reads_a_raw_socket) {
 
 TEST(windows_native, invalid_socket_is_the_invalid_handle) {
     EXPECT_EQ(static_cast<unisock::native_handle_type>(INVALID_SOCKET), unisock::invalid_native_handle);
+}
+
+// ---- text through the wide-character calls, in UTF-8 (issue 9 item 18) -----------------
+
+bool is_utf8(const std::string& text) {
+    if (text.empty()) return true;
+    return MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text.data(), static_cast<int>(text.size()), nullptr,
+                               0) > 0;
+}
+
+TEST(windows_text, utf8_round_trips_through_utf16) {
+    const std::string text = "h\xc3\xb6st-\xe2\x82\xac-\xf0\x9f\x98\x80"; // "höst-€-😀"
+    std::error_code ec;
+    const std::wstring wide = unisock::platform::widen(text, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(wide, L"h\u00f6st-\u20ac-\U0001F600");
+    EXPECT_EQ(unisock::platform::narrow(wide), text);
+}
+
+TEST(windows_text, bytes_that_are_not_utf8_are_invalid_argument) {
+    std::error_code ec;
+    unisock::platform::widen("\xff\xfe", ec);
+    EXPECT_EQ(ec, errc::invalid_argument);
+    // The lookups take UTF-8: such a host name never reaches GetAddrInfoW.
+    unisock::resolve("bad-\xff.invalid", "80", {}, ec);
+    EXPECT_EQ(ec, errc::invalid_argument) << ec.message();
+}
+
+TEST(windows_text, system_messages_are_utf8) {
+    // FormatMessageW converted: a localised message (German, French...) stays readable.
+    const int codes[] = {WSAECONNREFUSED, WSAETIMEDOUT, WSAEADDRINUSE, WSAHOST_NOT_FOUND,
+                         static_cast<int>(ERROR_ACCESS_DENIED)};
+    for (const int code : codes) {
+        const std::string message = std::error_code(code, unisock::platform::system_category()).message();
+        EXPECT_FALSE(message.empty()) << code;
+        EXPECT_TRUE(is_utf8(message)) << code;
+        EXPECT_NE(message.back(), '\n') << code;
+    }
+}
+
+TEST(windows_text, host_names_are_utf8) {
+    const std::string name = unisock::gethostname();
+    EXPECT_FALSE(name.empty());
+    EXPECT_TRUE(is_utf8(name)) << name;
+    const std::string loopback = unisock::gethostbyaddr(unisock::ip_address::v4_loopback());
+    EXPECT_FALSE(loopback.empty());
+    EXPECT_TRUE(is_utf8(loopback)) << loopback;
+}
+
+// The pair's listener file lives in GetTempPathW's directory and is gone (DeleteFileW)
+// once the pair exists.
+TEST(windows_text, local_socket_pairs_leave_no_file_behind) {
+    if (!unisock::capabilities().local_stream) GTEST_SKIP() << "no AF_UNIX stream sockets on this Windows";
+    const unisock::socket_pair pair = unisock::socketpair(address_family::local, socket_type::stream);
+    EXPECT_TRUE(pair.first.is_open());
+    wchar_t directory[MAX_PATH + 1] = {};
+    ASSERT_NE(GetTempPathW(MAX_PATH + 1, directory), 0u);
+    const std::wstring pattern =
+        std::wstring(directory) + L"unisock-" + std::to_wstring(GetCurrentProcessId()) + L"-*.sock";
+    WIN32_FIND_DATAW found{};
+    const HANDLE search = FindFirstFileW(pattern.c_str(), &found);
+    if (search != INVALID_HANDLE_VALUE) FindClose(search);
+    EXPECT_EQ(search, INVALID_HANDLE_VALUE) << "a listener file was left in the temporary directory";
 }
 
 } // namespace
