@@ -351,7 +351,7 @@ ip_address::v4_bytes ip_address::to_v4() const noexcept {
 ip_address ip_address::parse(std::string_view text) {
     std::error_code ec;
     const ip_address ip = parse(text, ec);
-    detail::throw_if(ec, "parse ip address", quoted(text));
+    if (ec) detail::throw_error(ec, "parse ip address", quoted(text));
     return ip;
 }
 
@@ -380,7 +380,7 @@ std::string ip_address::to_string() const {
 address address::local(std::string_view path) {
     std::error_code ec;
     address result = local(path, ec);
-    detail::throw_if(ec, "local address", describe_path(path));
+    if (ec) detail::throw_error(ec, "local address", describe_path(path));
     return result;
 }
 
@@ -405,7 +405,7 @@ address address::local_unnamed() noexcept {
 address address::parse(std::string_view text) {
     std::error_code ec;
     address result = parse(text, ec);
-    detail::throw_if(ec, "parse address", quoted(text));
+    if (ec) detail::throw_error(ec, "parse address", quoted(text));
     return result;
 }
 

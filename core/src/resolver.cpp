@@ -75,7 +75,7 @@ std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view s
                                        const resolve_hints& hints) {
     std::error_code ec;
     std::vector<resolved_endpoint> results = resolve(host, service, hints, ec);
-    detail::throw_if(ec, "getaddrinfo", describe(host, service));
+    if (ec) detail::throw_error(ec, "getaddrinfo", describe(host, service));
     return results;
 }
 
@@ -92,7 +92,7 @@ std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view s
 ip_address gethostbyname(std::string_view name) {
     std::error_code ec;
     const ip_address ip = gethostbyname(name, ec);
-    detail::throw_if(ec, "gethostbyname", name);
+    if (ec) detail::throw_error(ec, "gethostbyname", name);
     return ip;
 }
 
@@ -145,7 +145,7 @@ std::string gethostbyaddr(const ip_address& ip, std::error_code& ec) {
 std::uint16_t getservbyname(std::string_view service, std::string_view protocol) {
     std::error_code ec;
     const std::uint16_t port = getservbyname(service, protocol, ec);
-    detail::throw_if(ec, "getservbyname", describe_service(service, protocol));
+    if (ec) detail::throw_error(ec, "getservbyname", describe_service(service, protocol));
     return port;
 }
 
@@ -164,7 +164,7 @@ std::uint16_t getservbyname(std::string_view service, std::string_view protocol,
 std::string getservbyport(std::uint16_t port, std::string_view protocol) {
     std::error_code ec;
     std::string name = getservbyport(port, protocol, ec);
-    detail::throw_if(ec, "getservbyport", describe_service(std::to_string(port), protocol));
+    if (ec) detail::throw_error(ec, "getservbyport", describe_service(std::to_string(port), protocol));
     return name;
 }
 

@@ -719,7 +719,7 @@ void socket::get_option_value(option::v6_only& opt, std::error_code& ec) const n
 void socket::set_raw_option(int level, int name, const_bytes value) {
     std::error_code ec;
     set_raw_option(level, name, value, ec);
-    detail::throw_if(ec, "setsockopt", "level " + std::to_string(level) + " name " + std::to_string(name));
+    if (ec) detail::throw_error(ec, "setsockopt", "level " + std::to_string(level) + " name " + std::to_string(name));
 }
 
 void socket::set_raw_option(int level, int name, const_bytes value, std::error_code& ec) noexcept {
@@ -730,7 +730,7 @@ void socket::set_raw_option(int level, int name, const_bytes value, std::error_c
 std::size_t socket::get_raw_option(int level, int name, mutable_bytes value) const {
     std::error_code ec;
     const std::size_t size = get_raw_option(level, name, value, ec);
-    detail::throw_if(ec, "getsockopt", "level " + std::to_string(level) + " name " + std::to_string(name));
+    if (ec) detail::throw_error(ec, "getsockopt", "level " + std::to_string(level) + " name " + std::to_string(name));
     return size;
 }
 

@@ -245,7 +245,7 @@ public:
     void set_option(const Option& opt) {
         std::error_code ec;
         set_option(opt, ec);
-        detail::throw_if(ec, "setsockopt", to_string(Option::name));
+        if (ec) detail::throw_error(ec, "setsockopt", to_string(Option::name));
     }
     template <class Option>
     void set_option(const Option& opt, std::error_code& ec) noexcept {
@@ -255,7 +255,7 @@ public:
     Option get_option() const {
         std::error_code ec;
         Option opt = get_option<Option>(ec);
-        detail::throw_if(ec, "getsockopt", to_string(Option::name));
+        if (ec) detail::throw_error(ec, "getsockopt", to_string(Option::name));
         return opt;
     }
     template <class Option>
