@@ -27,6 +27,7 @@ build_limit=1800
 wine_limit=1800
 
 run_step setup timeout "${install_limit}" "${ci}/setup-debian.sh"
+run_step spdx "${ci}/spdx.sh" --check
 
 for compiler in gcc clang; do
     run_step "build-${compiler}" timeout "${build_limit}" "${ci}/build.sh" "${compiler}" "${build_root}/${compiler}"
