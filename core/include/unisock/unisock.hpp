@@ -9,3 +9,4 @@
 #include "unisock/socket.hpp"
 #include "unisock/stream.hpp"
 #include "unisock/system.hpp"
+#include "unisock/version.hpp"
