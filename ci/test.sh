@@ -38,6 +38,9 @@ for compiler in gcc clang; do
     fi
 done
 
+# The library installed (static, shared) and used by consumer projects as a user does.
+run_step consumers timeout "${build_limit}" "${ci}/consumers.sh" "${build_root}/consumers"
+
 windows_dir="${build_root}/windows"
 run_step windows-build timeout "${build_limit}" "${ci}/windows-cross-build.sh" "${windows_dir}"
 if step_ok windows-build; then
