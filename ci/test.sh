@@ -71,6 +71,28 @@ merge_reports() {
 }
 run_step conformance-matrix merge_reports
 
+# The HTML reports fit a 1,280 px window (headless Chromium): the Linux report, the
+# matrix, and a matrix as wide as the workflow's (five platforms, the results at hand
+# repeated), so that the widest page is checked too.
+check_report_layout() {
+    local reports=() results=() json page
+    for json in "${build_root}/gcc/conformance.json" "${build_root}/clang/conformance.json" \
+        "${windows_dir}/conformance.json"; do
+        [[ -f "${json}" ]] && results+=("${json}")
+    done
+    ((${#results[@]} > 0)) || { printf 'no conformance results to lay out\n'; return 1; }
+    mkdir -p "${build_root}/report-layout"
+    local widest=("${results[@]}" "${results[@]}" "${results[@]}" "${results[@]}" "${results[@]}")
+    python3 "${unisock_root}/conformance/report.py" merge "${widest[@]:0:5}" \
+        --out "${build_root}/report-layout/five-platforms" >/dev/null 2>&1 || true
+    for page in "${build_root}/gcc/conformance-report.html" "${build_root}/conformance-matrix.html" \
+        "${build_root}/report-layout/five-platforms.html"; do
+        [[ -f "${page}" ]] && reports+=("${page}")
+    done
+    "${ci}/report-layout.sh" "${reports[@]}"
+}
+run_step report-layout timeout 600 check_report_layout
+
 run_step validate-workflow timeout 600 npx --yes @action-validator/cli .github/workflows/ci.yml
 
 # ctest's closing lines ("95% tests passed, 2 tests failed out of 40") of the Linux test
