@@ -38,8 +38,10 @@ for compiler in gcc clang; do
     fi
 done
 
-# The library installed (static, shared) and used by consumer projects as a user does.
+# The library installed (static, shared) and used by consumer projects as a user does;
+# the API reference (Doxygen, warnings as errors).
 run_step consumers timeout "${build_limit}" "${ci}/consumers.sh" "${build_root}/consumers"
+run_step doxygen timeout 600 "${ci}/doxygen.sh" "${build_root}/doxygen"
 
 windows_dir="${build_root}/windows"
 run_step windows-build timeout "${build_limit}" "${ci}/windows-cross-build.sh" "${windows_dir}"

@@ -66,7 +66,7 @@ public:
     constexpr const_bytes(const void* data, std::size_t size) noexcept
         : data_(static_cast<const std::byte*>(data)), size_(size) {}
     /// A built-in char or char8_t array (a string literal, a char buffer): the characters
-    /// before its first NUL, or all N when it holds none (the rule of this file's header).
+    /// before its first NUL, or all N when it holds none (the rule at the top of bytes.hpp).
     template <class C, std::size_t N>
         requires detail::text_char<C>
     constexpr const_bytes(const C (&text)[N]) noexcept : const_bytes(text, detail::text_length(text, N)) {}
