@@ -39,8 +39,10 @@ for compiler in gcc clang; do
 done
 
 # The library installed (static, shared) and used by consumer projects as a user does;
-# the API reference (Doxygen, warnings as errors).
+# the library and a consumer with clang and LLVM's libc++; the API reference (Doxygen,
+# warnings as errors).
 run_step consumers timeout "${build_limit}" "${ci}/consumers.sh" "${build_root}/consumers"
+run_step libcxx timeout "${build_limit}" "${ci}/libcxx.sh" "${build_root}/libcxx"
 run_step doxygen timeout 600 "${ci}/doxygen.sh" "${build_root}/doxygen"
 
 windows_dir="${build_root}/windows"
