@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # THE test command (README.md, .ci/run): on a fresh Debian machine it installs what is
 # missing, then builds and tests unisock with g++ and with clang (unit tests and the
-# conformance suite), cross-builds it for Windows with mingw-w64 and runs the same tests
-# under Wine, writes the Linux conformance report and the Linux + Windows matrix, and
-# validates the GitHub Actions workflow.
+# conformance suite) and under ThreadSanitizer and ASan+UBSan (clang), installs it and
+# builds consumer projects against it, builds it with clang and libc++, builds the API
+# reference, cross-builds it for Windows with mingw-w64 and runs the same tests under
+# Wine, writes the Linux conformance report and the Linux + Windows matrix (and checks
+# that they fit a 1,280 px window), checks the licence lines and validates the GitHub
+# Actions workflow.
 #
 #   ci/test.sh
 #
@@ -35,6 +38,24 @@ for compiler in gcc clang; do
         run_step "test-${compiler}" "${ci}/run-tests.sh" "${build_root}/${compiler}"
     else
         skip_step "test-${compiler}" "build-${compiler} failed"
+    fi
+done
+
+# The unit tests and the conformance suite again under ThreadSanitizer and under
+# AddressSanitizer + UndefinedBehaviorSanitizer (clang): close, cancel and blocked calls
+# on several threads, sizes and timeouts at their limits. Any report fails the test.
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+for sanitizer in tsan:thread asan:address,undefined; do
+    name="${sanitizer%%:*}"
+    flags="-fsanitize=${sanitizer#*:} -fno-sanitize-recover=all -fno-omit-frame-pointer"
+    run_step "build-${name}" timeout "${build_limit}" "${ci}/build.sh" clang "${build_root}/${name}" \
+        -DCMAKE_CXX_FLAGS="${flags}" -DUNISOCK_BUILD_BENCH=OFF
+    if step_ok "build-${name}"; then
+        run_step "test-${name}" "${ci}/run-tests.sh" "${build_root}/${name}"
+    else
+        skip_step "test-${name}" "build-${name} failed"
     fi
 done
 

@@ -175,3 +175,36 @@ TEST_F(S30_Cancellation, CancelIsStickyUntilCleared) {
 }
 
 } // namespace
+
+// A server that kicks a member closes its socket from another thread while the member's
+// thread is blocked in recv: the blocked call must come back at once, told it was
+// stopped, and the handle must not be given back to the OS while that call still uses it.
+TEST_F(S30_Cancellation, CloseFromAnotherThreadWakesABlockedRecv) {
+    tcp_pair pair = connect_tcp_pair();
+    std::error_code blocked_ec;
+    std::thread member([&] { (void)pair.client.recv(16, blocked_ec); });
+    std::this_thread::sleep_for(100ms); // let the call block; the outcome is the same either way
+    pair.client.close();
+    member.join();
+    EXPECT_EQ(blocked_ec, unisock::errc::operation_canceled) << blocked_ec.message();
+    std::error_code after;
+    (void)pair.client.recv(16, after);
+    EXPECT_EQ(after, unisock::errc::bad_descriptor) << after.message();
+}
+
+// cancel() needs a wake-up handle only once a call has had to wait, and then exactly
+// one: a server with thousands of idle connections must not pay three descriptors each.
+TEST_F(S30_Cancellation, AWaitingSocketHoldsAtMostOneExtraHandle) {
+    tcp_pair pair = connect_tcp_pair();
+    // The accepted end has never waited (the client's connect did, so it has its handle).
+    const long before_waiting = conformance::native::open_handle_count();
+    std::error_code ec;
+    pair.server.set_timeout(20ms);
+    (void)pair.server.recv(16, ec);
+    ASSERT_EQ(ec, unisock::errc::timed_out) << ec.message();
+    const long while_idle = conformance::native::open_handle_count();
+    record_native("handles added by a socket's first wait: " + std::to_string(while_idle - before_waiting));
+    EXPECT_LE(while_idle - before_waiting, 1);
+    pair.client.close();
+    pair.server.close();
+}

@@ -29,9 +29,8 @@ private:
 // only bounds a stuck system.
 constexpr std::chrono::seconds pair_time_limit{10};
 
-std::error_code wait_until_connected(handle client, deadline until) noexcept {
-    std::error_code ec;
-    wait(client, false, true, nullptr, until, ec);
+std::error_code wait_until_connected(handle client, const deadline& until) noexcept {
+    const std::error_code ec = wait(client, wait_for::writable, invalid_native_handle, until);
     return ec ? ec : pending_error(client);
 }
 
@@ -40,13 +39,13 @@ bool same_endpoint(const address& a, const address& b) noexcept {
 }
 
 // Accepts until the connection from expected_peer arrives; nullopt takes the first.
-handle accept_expected(handle listener, const std::optional<address>& expected_peer, deadline until,
+handle accept_expected(handle listener, const std::optional<address>& expected_peer, const deadline& until,
                        std::error_code& ec) noexcept {
     for (;;) {
         address peer;
         socket_guard candidate(accept_socket(listener, peer, ec));
         if (ec == errc::would_block) {
-            wait(listener, true, false, nullptr, until, ec);
+            ec = wait(listener, wait_for::readable, invalid_native_handle, until);
             if (ec) return invalid_native_handle;
             continue;
         }
@@ -63,7 +62,7 @@ address loopback_for(address_family f) noexcept {
 
 void stream_pair_through(address_family f, const address& listen_on, bool verify_peer, handle out[2],
                          std::error_code& ec) noexcept {
-    const deadline until = std::chrono::steady_clock::now() + pair_time_limit;
+    const deadline until = deadline::after(pair_time_limit);
     socket_guard listener(open_socket(f, socket_type::stream, 0, ec));
     if (ec) return;
     ec = bind_socket(listener.get(), listen_on);

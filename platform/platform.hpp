@@ -15,6 +15,7 @@
 #include <system_error>
 #include <vector>
 
+#include "platform/deadline.hpp"
 #include "unisock/address.hpp"
 #include "unisock/options.hpp"
 #include "unisock/resolver.hpp"
@@ -24,7 +25,6 @@
 namespace unisock::platform {
 
 using handle = native_handle_type;
-using deadline = std::optional<std::chrono::steady_clock::time_point>;
 
 // ---- init.cpp: network stack start-up ------------------------------------------------
 // Starts the stack once per process, thread-safely (a function-local static), and keeps
@@ -98,28 +98,24 @@ std::error_code set_raw_option(handle h, int level, int name, const_bytes value)
 std::size_t get_raw_option(handle h, int level, int name, mutable_bytes value,
                            std::error_code& ec) noexcept;
 
-// ---- wait.cpp: the one wait primitive and the wake-up handle ---------------------------
-// A wake-up handle that makes wait() return operation_canceled once signalled (a pipe on
-// POSIX, a connected loopback UDP socket on Windows). It stays signalled until drained.
-struct waker {
-    handle read_end = invalid_native_handle;
-    handle write_end = invalid_native_handle;
-};
-waker open_waker(std::error_code& ec) noexcept;
-void signal_waker(const waker& w) noexcept;
-void drain_waker(const waker& w) noexcept;
-void close_waker(waker& w) noexcept;
+// ---- wait.cpp + waker: the one wait primitive and the wake-up handle --------------------
+// A wake-up handle makes wait() return operation_canceled once signalled, and stays
+// signalled until drained. One handle per socket that ever waits, opened in one system
+// call: an eventfd on Linux, a kqueue with a user event on macOS and the BSDs (not
+// inherited by fork, and pollable), a self-connected loopback UDP socket on Windows
+// (select() accepts only sockets). signal_waker is async-signal-safe: one write/kevent/send.
+handle open_waker(std::error_code& ec) noexcept;
+void signal_waker(handle waker) noexcept;
+void drain_waker(handle waker) noexcept;
+void close_waker(handle waker) noexcept;
 
-struct readiness {
-    bool readable = false;
-    bool writable = false; // on Windows also set when a connect failed (except set)
-};
-// Waits until h is ready for one of the requested directions, the deadline passes
-// (timed_out) or wake is signalled (operation_canceled; wake may be null). EINTR is
-// retried with the remaining time; a sub-millisecond remainder waits one millisecond,
-// never zero.
-readiness wait(handle h, bool for_read, bool for_write, const waker* wake, deadline until,
-               std::error_code& ec) noexcept;
+// Waits until h is ready for `what` (a failed connect and a hang-up count as ready: the
+// call that follows reads the error), until passes (timed_out), or waker is signalled
+// (operation_canceled; waker may be invalid_native_handle). One system call per wait:
+// poll on POSIX, select on Windows (the except set reports a failed connect on every
+// build). EINTR is retried with the time that is left; a positive remainder never
+// becomes a zero timeout.
+std::error_code wait(handle h, wait_for what, handle waker, const deadline& until) noexcept;
 
 // ---- resolve.cpp: lookups ----------------------------------------------------------------
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,

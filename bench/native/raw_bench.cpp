@@ -1,195 +1,180 @@
-// Raw-syscall baselines: the transfers bench/unisock_bench.cpp measures through unisock,
-// made here with the OS's own calls on a connected loopback TCP pair. This directory is
-// the only bench code that includes OS headers.
+// Raw-syscall baselines: the operations bench/unisock_bench.cpp measures through unisock,
+// made here with the OS's own calls (native/raw_os.hpp) on loopback sockets.
 //
-// pair64/raw_blocking       blocking send() then recv() of 64 bytes: the floor.
-// pair64/raw_poll_then_call poll() before each send() and recv(), as CPython's timeout
-//                           mode does: the cost unisock's timeout mode avoids.
-// bulk64k/raw               64 KiB sent then received, as throughput.
-
-#if defined(_WIN32)
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#else
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#endif
+// pair64/raw_blocking           blocking send() then recv() of 64 bytes on a connected
+//                               TCP pair, one thread: the floor
+// pair64/raw_poll_then_call     poll() before each send() and recv(), as CPython's
+//                               timeout mode does: the cost unisock's timeout mode avoids
+// bulk64k/raw                   64 KiB sent then received, as throughput
+// pingpong/raw_blocking         a 64-byte message to a raw blocking echo thread and back
+// pingpong_rawpeer/raw_blocking the same (the raw echo thread is every variant's peer in
+//                               that family): each family's baseline
+// udp64/raw                     sendto() then recvfrom() of a 64-byte datagram
+// readline100/raw               one 100-byte line: recv() into a buffer, memchr for '\n'
 
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
-#include <cstdint>
+#include <cstring>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "native/raw_os.hpp"
+#include "raw_echo.hpp"
 #include "transfer_sizes.hpp"
+#include "workload.hpp"
 
 namespace {
 
-#if defined(_WIN32)
-using raw_handle = SOCKET;
-constexpr raw_handle invalid_raw = INVALID_SOCKET;
-int last_error() { return WSAGetLastError(); }
-void close_raw(raw_handle h) { closesocket(h); }
-long raw_send(raw_handle h, const char* data, std::size_t size) {
-    return send(h, data, static_cast<int>(size), 0);
-}
-long raw_recv(raw_handle h, char* data, std::size_t size) {
-    return recv(h, data, static_cast<int>(size), 0);
-}
-bool poll_one(raw_handle h, short events) {
-    WSAPOLLFD entry{h, events, 0};
-    return WSAPoll(&entry, 1, unisock::bench::timeout_seconds * 1000) == 1;
-}
-// Winsock needs WSAStartup before the first socket; once for the whole program.
-struct winsock_session {
-    winsock_session() {
-        WSADATA data;
-        WSAStartup(MAKEWORD(2, 2), &data);
-    }
-    ~winsock_session() { WSACleanup(); }
+using namespace unisock::bench;
+
+// A connected loopback TCP pair in the OS's blocking mode.
+struct raw_pair {
+    explicit raw_pair(int buffer_size)
+        : listener(raw::tcp_listener(buffer_size)),
+          client(raw::tcp_connect(ntohs(raw::local_address(listener.get()).sin_port), buffer_size)),
+          server(raw::tcp_accept(listener.get(), buffer_size)) {}
+
+    raw::socket_handle listener;
+    raw::socket_handle client;
+    raw::socket_handle server;
 };
-const winsock_session session;
-#else
-using raw_handle = int;
-constexpr raw_handle invalid_raw = -1;
-int last_error() { return errno; }
-void close_raw(raw_handle h) { close(h); }
-#if defined(MSG_NOSIGNAL)
-constexpr int send_flags = MSG_NOSIGNAL;
-#else
-constexpr int send_flags = 0; // macOS: SO_NOSIGPIPE is set on the socket instead
-#endif
-long raw_send(raw_handle h, const char* data, std::size_t size) { return send(h, data, size, send_flags); }
-long raw_recv(raw_handle h, char* data, std::size_t size) { return recv(h, data, size, 0); }
-bool poll_one(raw_handle h, short events) {
-    pollfd entry{h, events, 0};
-    return poll(&entry, 1, unisock::bench::timeout_seconds * 1000) == 1;
-}
-#endif
 
-void set_int_option(raw_handle h, int level, int name, int value) {
-    setsockopt(h, level, name, reinterpret_cast<const char*>(&value), sizeof value);
-}
-
-// A connected loopback TCP pair in the OS's blocking mode, with TCP_NODELAY on both ends
-// (a 64-byte message must not wait for Nagle). buffer_size > 0 sets SO_SNDBUF and
-// SO_RCVBUF, so that a bulk transfer sent before it is read fits in the buffers.
-class raw_pair {
+// pair64, bulk64k: size bytes sent on one end, then received on the other.
+class transfer {
 public:
-    explicit raw_pair(int buffer_size = 0) {
-        const raw_handle listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-        if (listener == invalid_raw) {
-            fail("socket");
-            return;
-        }
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        auto* generic = reinterpret_cast<sockaddr*>(&address);
-        configure(listener, buffer_size);
-        client_ = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-        if (client_ != invalid_raw) configure(client_, buffer_size);
-        if (bind(listener, generic, sizeof address) != 0) fail("bind");
-        else if (listen(listener, 1) != 0) fail("listen");
-        else if (getsockname(listener, generic, &length) != 0) fail("getsockname");
-        else if (client_ == invalid_raw) fail("socket");
-        else if (connect(client_, generic, sizeof address) != 0) fail("connect");
-        else if ((server_ = accept(listener, nullptr, nullptr)) == invalid_raw) fail("accept");
-        close_raw(listener);
-        if (server_ != invalid_raw) configure(server_, buffer_size);
-    }
-    raw_pair(const raw_pair&) = delete;
-    raw_pair& operator=(const raw_pair&) = delete;
-    ~raw_pair() {
-        if (client_ != invalid_raw) close_raw(client_);
-        if (server_ != invalid_raw) close_raw(server_);
-    }
+    transfer(std::size_t size, int buffer_size, bool poll_first)
+        : pair_(buffer_size), message_(size, 'x'), buffer_(size), poll_first_(poll_first) {}
 
-    const std::string& error() const { return error_; }
-    raw_handle client() const { return client_; }
-    raw_handle server() const { return server_; }
+    void step() {
+        raw::send_all(pair_.client.get(), message_.data(), message_.size(), poll_first_);
+        if (!raw::recv_exact(pair_.server.get(), buffer_.data(), buffer_.size(), poll_first_)) {
+            throw std::runtime_error("the peer closed early");
+        }
+        benchmark::DoNotOptimize(buffer_.data());
+    }
 
 private:
-    void fail(const char* call) {
-        if (error_.empty()) error_ = std::string(call) + " failed: OS error " + std::to_string(last_error());
-    }
-    static void configure(raw_handle h, int buffer_size) {
-        set_int_option(h, IPPROTO_TCP, TCP_NODELAY, 1);
-#if defined(SO_NOSIGPIPE)
-        set_int_option(h, SOL_SOCKET, SO_NOSIGPIPE, 1);
-#endif
-        if (buffer_size > 0) {
-            set_int_option(h, SOL_SOCKET, SO_SNDBUF, buffer_size);
-            set_int_option(h, SOL_SOCKET, SO_RCVBUF, buffer_size);
-        }
-    }
-
-    raw_handle client_ = invalid_raw;
-    raw_handle server_ = invalid_raw;
-    std::string error_;
+    raw_pair pair_;
+    std::vector<char> message_;
+    std::vector<char> buffer_;
+    bool poll_first_;
 };
 
-// Sends all of data (a blocking send may still return early); false on an error.
-bool send_all(raw_handle h, const char* data, std::size_t size, bool poll_first) {
-    while (size > 0) {
-        if (poll_first && !poll_one(h, POLLOUT)) return false;
-        const long sent = raw_send(h, data, size);
-        if (sent <= 0) return false;
-        data += sent;
-        size -= static_cast<std::size_t>(sent);
+// pingpong: one round trip to the raw echo thread.
+class pingpong {
+public:
+    pingpong() : peer_(small_message), message_(small_message, 'x'), buffer_(small_message) {
+        client_ = raw::tcp_connect(peer_.port(), 0);
+        peer_.start();
     }
-    return true;
-}
 
-// Receives exactly size bytes; false on an error or an early close.
-bool recv_exact(raw_handle h, char* data, std::size_t size, bool poll_first) {
-    while (size > 0) {
-        if (poll_first && !poll_one(h, POLLIN)) return false;
-        const long received = raw_recv(h, data, size);
-        if (received <= 0) return false;
-        data += received;
-        size -= static_cast<std::size_t>(received);
-    }
-    return true;
-}
-
-void transfer(benchmark::State& state, std::size_t size, int buffer_size, bool poll_first) {
-    raw_pair pair(buffer_size);
-    if (!pair.error().empty()) {
-        state.SkipWithError(pair.error().c_str());
-        return;
-    }
-    const std::vector<char> message(size, 'x');
-    std::vector<char> buffer(size);
-    for (auto _ : state) {
-        if (!send_all(pair.client(), message.data(), size, poll_first) ||
-            !recv_exact(pair.server(), buffer.data(), size, poll_first)) {
-            state.SkipWithError("send or recv failed");
-            break;
+    void step() {
+        raw::send_all(client_.get(), message_.data(), message_.size());
+        if (!raw::recv_exact(client_.get(), buffer_.data(), buffer_.size())) {
+            throw std::runtime_error("the echo peer closed early");
         }
-        benchmark::DoNotOptimize(buffer.data());
+        benchmark::DoNotOptimize(buffer_.data());
     }
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(size));
-}
 
-using unisock::bench::bulk_buffer;
-using unisock::bench::bulk_chunk;
-using unisock::bench::small_message;
+private:
+    raw_echo_peer peer_; // declared first: joined after client_ is closed
+    raw::socket_handle client_;
+    std::vector<char> message_;
+    std::vector<char> buffer_;
+};
 
-void raw_blocking(benchmark::State& state) { transfer(state, small_message, 0, false); }
-void raw_poll_then_call(benchmark::State& state) { transfer(state, small_message, 0, true); }
-void raw_bulk(benchmark::State& state) { transfer(state, bulk_chunk, bulk_buffer, false); }
+// udp64: a datagram from one bound loopback UDP socket to another, and received.
+class datagram {
+public:
+    datagram()
+        : sender_(raw::open_socket(SOCK_DGRAM, IPPROTO_UDP)),
+          receiver_(raw::open_socket(SOCK_DGRAM, IPPROTO_UDP)),
+          message_(small_message, 'x'),
+          buffer_(small_message) {
+        raw::bind_loopback(sender_.get());
+        raw::bind_loopback(receiver_.get());
+        destination_ = raw::local_address(receiver_.get());
+    }
 
-BENCHMARK(raw_blocking)->Name("pair64/raw_blocking");
-BENCHMARK(raw_poll_then_call)->Name("pair64/raw_poll_then_call");
-BENCHMARK(raw_bulk)->Name("bulk64k/raw");
+    void step() {
+        if (raw::send_datagram(sender_.get(), message_.data(), message_.size(), destination_) !=
+            static_cast<long>(message_.size())) {
+            raw::fail("sendto");
+        }
+        sockaddr_in from{};
+        if (raw::recv_datagram(receiver_.get(), buffer_.data(), buffer_.size(), from) < 0) raw::fail("recvfrom");
+        benchmark::DoNotOptimize(from);
+        benchmark::DoNotOptimize(buffer_.data());
+    }
+
+private:
+    raw::socket_handle sender_;
+    raw::socket_handle receiver_;
+    sockaddr_in destination_{};
+    std::vector<char> message_;
+    std::vector<char> buffer_;
+};
+
+// readline100: a line from a buffer the reader fills with recv() and scans with memchr
+// (the floor a buffered line reader can reach); the writer sends a batch of lines when
+// the reader has taken the last one.
+class line_reader {
+public:
+    line_reader() : pair_(0), buffer_(line_reader_buffer) {
+        const std::string line = std::string(line_length - 1, 'x') + '\n';
+        for (std::size_t i = 0; i < lines_per_batch; ++i) batch_ += line;
+    }
+
+    void step() {
+        if (lines_left_ == 0) {
+            raw::send_all(pair_.client.get(), batch_.data(), batch_.size());
+            lines_left_ = lines_per_batch;
+        }
+        const std::string_view line = next_line();
+        if (line.size() != line_length) throw std::runtime_error("a line of the wrong length");
+        --lines_left_;
+        benchmark::DoNotOptimize(line.data());
+    }
+
+private:
+    std::string_view next_line() {
+        for (;;) {
+            const char* start = buffer_.data() + begin_;
+            if (const void* newline = std::memchr(start, '\n', end_ - begin_)) {
+                const std::size_t size = static_cast<std::size_t>(static_cast<const char*>(newline) - start) + 1;
+                begin_ += size;
+                return {start, size};
+            }
+            // Keep the partial line at the front and receive after it.
+            std::memmove(buffer_.data(), start, end_ - begin_);
+            end_ -= begin_;
+            begin_ = 0;
+            const long received = raw::recv_some(pair_.server.get(), buffer_.data() + end_, buffer_.size() - end_);
+            if (received < 0) raw::fail("recv");
+            if (received == 0) throw std::runtime_error("the writer closed early");
+            end_ += static_cast<std::size_t>(received);
+        }
+    }
+
+    raw_pair pair_;
+    std::string batch_;
+    std::size_t lines_left_ = 0;
+    std::vector<char> buffer_;
+    std::size_t begin_ = 0;
+    std::size_t end_ = 0;
+};
+
+const bool registered[] = {
+    register_workload<transfer>("pair64/raw_blocking", small_message, small_message, 0, false),
+    register_workload<transfer>("pair64/raw_poll_then_call", small_message, small_message, 0, true),
+    register_workload<transfer>("bulk64k/raw", bulk_chunk, bulk_chunk, bulk_buffer, false),
+    register_workload<pingpong>("pingpong/raw_blocking", 0),
+    register_workload<pingpong>("pingpong_rawpeer/raw_blocking", 0),
+    register_workload<datagram>("udp64/raw", 0),
+    register_workload<line_reader>("readline100/raw", 0),
+};
 
 } // namespace

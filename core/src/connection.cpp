@@ -20,8 +20,6 @@ namespace unisock {
 
 namespace {
 
-using clock = std::chrono::steady_clock;
-
 // The most exchange() asks recv for at once, so a large `expected` is not allocated up front.
 constexpr std::size_t max_exchange_chunk = std::size_t{64} * 1024;
 
@@ -43,24 +41,12 @@ std::string describe(std::string_view host, std::uint16_t port) {
     return text + ':' + std::to_string(port);
 }
 
-// One deadline for a whole operation, or none.
-class overall_deadline {
-public:
-    explicit overall_deadline(std::optional<timeout_duration> timeout)
-        : limited_(timeout.has_value()), at_(clock::now() + timeout.value_or(timeout_duration::zero())) {}
-
-    // The time left (nullopt without a deadline), and timed_out once it has passed.
-    std::optional<timeout_duration> left(std::error_code& ec) const {
-        if (!limited_) return std::nullopt;
-        const auto left = std::chrono::duration_cast<timeout_duration>(at_ - clock::now());
-        if (left.count() <= 0) ec = make_error_code(errc::timed_out);
-        return left;
-    }
-
-private:
-    bool limited_;
-    clock::time_point at_;
-};
+// The time one step of an operation may take: what is left of the operation's deadline
+// (nullopt without one), and timed_out once it has passed.
+std::optional<timeout_duration> time_left(const platform::deadline& until, std::error_code& ec) noexcept {
+    if (until.has_passed()) ec = make_error_code(errc::timed_out);
+    return until.remaining_timeout();
+}
 
 // One connection attempt to endpoint with the given timeout.
 socket connect_one(const resolved_endpoint& endpoint, std::optional<timeout_duration> timeout,
@@ -95,15 +81,20 @@ socket connect_to_host(std::string_view host, std::uint16_t port, std::optional<
     }
     // A zero timeout stays zero: every attempt is then non-blocking, as the caller asked.
     const bool non_blocking = timeout && timeout->count() == 0;
-    const overall_deadline deadline(timeout);
-    for (const resolved_endpoint& endpoint : endpoints) {
+    const platform::deadline until = platform::deadline::for_timeout(timeout);
+    for (std::size_t i = 0; i < endpoints.size(); ++i) {
         ec.clear(); // only the last address's error is reported
-        const auto attempt_timeout = non_blocking ? timeout : deadline.left(ec);
+        std::optional<timeout_duration> attempt_timeout = non_blocking ? timeout : time_left(until, ec);
         if (ec) {
             operation = "connect";
             return {};
         }
-        socket sock = connect_one(endpoint, attempt_timeout, ec, operation);
+        // No address takes the whole timeout: each gets an equal share of what is left,
+        // so a dead first address cannot starve the rest (time a failed attempt does not
+        // use passes on to the next; the last one gets all that remains).
+        if (attempt_timeout && !non_blocking)
+            *attempt_timeout /= static_cast<timeout_duration::rep>(endpoints.size() - i);
+        socket sock = connect_one(endpoints[i], attempt_timeout, ec, operation);
         if (ec) continue;
         sock.set_timeout(timeout, ec);
         return sock;
@@ -218,10 +209,10 @@ private:
 std::string run_exchange(socket& sock, const_bytes out, std::size_t expected,
                          std::optional<timeout_duration> timeout, std::error_code& ec) {
     duplex_transfer transfer(sock, out, expected);
-    const overall_deadline deadline(timeout);
+    const platform::deadline until = platform::deadline::for_timeout(timeout);
     while (!ec && !transfer.done()) {
         if (transfer.try_both(ec) || ec) continue;
-        const std::optional<timeout_duration> left = deadline.left(ec);
+        const std::optional<timeout_duration> left = time_left(until, ec);
         if (!ec) ec = sock.wait(transfer.pending_direction(), left);
     }
     return transfer.take_received();
@@ -233,7 +224,7 @@ socket create_connection(std::string_view host, std::uint16_t port, std::optiona
     std::error_code ec;
     std::string_view operation;
     socket sock = connect_to_host(host, port, timeout, ec, operation);
-    detail::throw_if(ec, operation, describe(host, port));
+    if (ec) detail::throw_error(ec, operation, describe(host, port));
     return sock;
 }
 
@@ -247,7 +238,7 @@ socket create_server(const address& local, const server_options& options) {
     std::error_code ec;
     std::string_view operation;
     socket server = listen_on(local, options, ec, operation);
-    detail::throw_if(ec, operation, local.to_string());
+    if (ec) detail::throw_error(ec, operation, local.to_string());
     return server;
 }
 
@@ -259,7 +250,7 @@ socket create_server(const address& local, const server_options& options, std::e
 socket_pair socketpair(address_family f, socket_type t) {
     std::error_code ec;
     socket_pair pair = socketpair(f, t, ec);
-    detail::throw_if(ec, "socketpair", to_string(f) + " " + to_string(t));
+    if (ec) detail::throw_error(ec, "socketpair", to_string(f) + " " + to_string(t));
     return pair;
 }
 
@@ -278,7 +269,7 @@ std::string exchange(socket& sock, const_bytes out, std::size_t expected,
                      std::optional<timeout_duration> timeout) {
     std::error_code ec;
     std::string received = exchange(sock, out, expected, timeout, ec);
-    detail::throw_if(ec, "exchange",
+    if (ec) detail::throw_error(ec, "exchange",
                      std::to_string(received.size()) + " of " + std::to_string(expected) + " bytes received");
     return received;
 }

@@ -1,53 +1,97 @@
 #include "unisock/socket.hpp"
 
-#include <atomic>
-#include <mutex>
+#include <algorithm>
+#include <exception>
+#include <thread>
 #include <utility>
 
 #include "platform/platform.hpp"
 
 namespace unisock {
 
-namespace detail {
+using platform::deadline;
 
-// What cancel() shares with the calls it wakes: a sticky flag, and a wake-up handle
-// opened by the first call that actually has to wait (most sockets never need one).
-struct cancel_state {
-    std::atomic<bool> canceled{false};
-    std::mutex mutex; // guards opening the waker
-    bool waker_open = false;
-    platform::waker waker;
+// One call on the socket, counted in state_ from entry to exit so that close() in
+// another thread waits for it before the handle goes back to the OS. The check on entry
+// gives bad_descriptor on a closed socket and, for calls that cancel() stops,
+// operation_canceled while canceled.
+class socket::call {
+public:
+    enum class cancelable { yes, no };
 
-    cancel_state() = default;
-    cancel_state(const cancel_state&) = delete;
-    cancel_state& operator=(const cancel_state&) = delete;
-    ~cancel_state() {
-        if (waker_open) platform::close_waker(waker);
+    call(const socket& s, std::error_code& ec, cancelable c = cancelable::yes) noexcept : socket_(s) {
+        const std::uint32_t state = s.state_.fetch_add(one_caller, std::memory_order_acquire);
+        if ((state & closed_bit) != 0)
+            ec = make_error_code(errc::bad_descriptor);
+        else if (c == cancelable::yes && (state & canceled_bit) != 0)
+            ec = make_error_code(errc::operation_canceled);
+        else
+            ec.clear();
     }
+    call(const call&) = delete;
+    call& operator=(const call&) = delete;
+    ~call() { socket_.state_.fetch_sub(one_caller, std::memory_order_release); }
+
+private:
+    const socket& socket_;
 };
 
-} // namespace detail
-
 namespace {
-
-using clock = std::chrono::steady_clock;
 
 bool is_would_block(const std::error_code& ec) noexcept {
     return ec && ec == errc::would_block;
 }
 
-// Runs attempt (one non-blocking system call) until it stops reporting would_block.
-// In non-blocking mode it returns at once; otherwise wait() blocks until the socket is
-// ready, the deadline passes or the socket is canceled. When the call can complete at
-// once this is exactly one system call.
-template <class Attempt, class Wait>
-auto retry_when_ready(Attempt attempt, Wait wait, bool non_blocking, std::error_code& ec) {
-    for (;;) {
-        auto result = attempt(ec);
-        if (!is_would_block(ec) || non_blocking) return result;
-        ec = wait();
-        if (ec) return result;
+// The deadline of one call, fixed the first time the call has to wait: a call that
+// completes at once never reads the clock.
+class deadline_on_first_wait {
+public:
+    explicit deadline_on_first_wait(const std::optional<timeout_duration>& timeout) noexcept
+        : timeout_(timeout) {}
+
+    const deadline& get() noexcept {
+        if (!fixed_) {
+            until_ = deadline::for_timeout(timeout_);
+            fixed_ = true;
+        }
+        return until_;
     }
+
+private:
+    std::optional<timeout_duration> timeout_;
+    deadline until_;
+    bool fixed_ = false;
+};
+
+// How a completed transfer tells whether the next call in its direction should try
+// first: a receive that filled its buffer or a send that went out whole leaves more to
+// do at once; anything else suggests the next call will have to wait.
+template <class Result>
+bool left_ready(const Result&) noexcept {
+    return false;
+}
+struct transfer_result {
+    std::size_t done;
+    std::size_t asked;
+};
+bool left_ready(const transfer_result& r) noexcept { return r.done == r.asked; }
+
+std::size_t value_of(const transfer_result& r) noexcept { return r.done; }
+
+// The receive buffer of recv() and recv_from(): false with no_buffer_space when the
+// memory is not there.
+bool allocate(std::string& buffer, std::size_t wanted, std::error_code& ec) noexcept {
+    try {
+        buffer.resize(std::min(wanted, max_receive_size));
+        return true;
+    } catch (const std::exception&) {
+        ec = make_error_code(errc::no_buffer_space);
+        return false;
+    }
+}
+template <class Result>
+Result value_of(Result r) noexcept {
+    return r;
 }
 
 } // namespace
@@ -57,7 +101,7 @@ socket::socket() noexcept = default;
 socket::socket(address_family f, socket_type t, int protocol) {
     std::error_code ec;
     *this = socket(f, t, protocol, ec);
-    detail::throw_if(ec, "socket", to_string(f) + " " + to_string(t));
+    if (ec) detail::throw_error(ec, "socket", to_string(f) + " " + to_string(t));
 }
 
 socket::socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
@@ -69,7 +113,7 @@ socket::socket(address_family f, socket_type t, int protocol, std::error_code& e
 }
 
 socket::socket(native_handle_type handle, address_family f, socket_type t) noexcept
-    : handle_(handle), family_(f), type_(t), cancel_(std::make_unique<detail::cancel_state>()) {}
+    : handle_(handle), state_(0), family_(f), type_(t) {}
 
 socket socket::adopt(native_handle_type handle) {
     std::error_code ec;
@@ -92,18 +136,28 @@ socket socket::adopt(native_handle_type handle, std::error_code& ec) noexcept {
     return socket(handle, f, t);
 }
 
+// Moves are configuration: no other thread uses either socket meanwhile.
 socket::socket(socket&& other) noexcept
-    : handle_(std::exchange(other.handle_, invalid_native_handle)), family_(other.family_),
-      type_(other.type_), timeout_(other.timeout_), cancel_(std::move(other.cancel_)) {}
+    : handle_(other.handle_.exchange(invalid_native_handle, std::memory_order_relaxed)),
+      state_(other.state_.exchange(closed_bit, std::memory_order_relaxed)),
+      waker_(other.waker_.exchange(invalid_native_handle, std::memory_order_relaxed)),
+      reader_waited_(other.reader_waited_.load(std::memory_order_relaxed)),
+      writer_waited_(other.writer_waited_.load(std::memory_order_relaxed)), family_(other.family_),
+      type_(other.type_), timeout_(other.timeout_) {}
 
 socket& socket::operator=(socket&& other) noexcept {
     if (this != &other) {
         close_quietly();
-        handle_ = std::exchange(other.handle_, invalid_native_handle);
+        handle_.store(other.handle_.exchange(invalid_native_handle, std::memory_order_relaxed),
+                      std::memory_order_relaxed);
+        state_.store(other.state_.exchange(closed_bit, std::memory_order_relaxed), std::memory_order_relaxed);
+        waker_.store(other.waker_.exchange(invalid_native_handle, std::memory_order_relaxed),
+                     std::memory_order_relaxed);
+        reader_waited_.store(other.reader_waited_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+        writer_waited_.store(other.writer_waited_.load(std::memory_order_relaxed), std::memory_order_relaxed);
         family_ = other.family_;
         type_ = other.type_;
         timeout_ = other.timeout_;
-        cancel_ = std::move(other.cancel_);
     }
     return *this;
 }
@@ -115,75 +169,103 @@ void socket::close_quietly() noexcept {
     close(ignored);
 }
 
-std::error_code socket::check_usable() const noexcept {
-    if (!is_open()) return make_error_code(errc::bad_descriptor);
-    if (cancel_->canceled.load(std::memory_order_acquire)) return make_error_code(errc::operation_canceled);
-    return {};
-}
-
 std::error_code socket::check_family(const address& peer) const noexcept {
     if (family_ != address_family::unspecified && peer.family() != family_)
         return make_error_code(errc::address_family_not_supported);
     return {};
 }
 
-bool socket::non_blocking() const noexcept {
-    return timeout_ && timeout_->count() == 0;
+// A stream socket connects once. Linux answers a second connect() after a non-blocking
+// one completed with success (that is how it reports the completion), even for another
+// peer; every OS then keeps the first peer. Datagram sockets may connect again.
+std::error_code socket::check_not_connected() const noexcept {
+    if (type_ == socket_type::datagram || type_ == socket_type::raw) return {};
+    std::error_code not_connected;
+    (void)platform::peer_address(native_handle(), not_connected);
+    return not_connected ? std::error_code{} : make_error_code(errc::already_connected);
 }
 
-std::optional<clock::time_point> socket::deadline_from_now() const noexcept {
-    if (!timeout_) return std::nullopt;
-    return clock::now() + *timeout_;
+// The waker, opened on first need. Two threads may race to open it: one keeps its
+// handle, the other closes its own.
+native_handle_type socket::waker(std::error_code& ec) noexcept {
+    native_handle_type current = waker_.load(std::memory_order_acquire);
+    if (current != invalid_native_handle) return current;
+    const native_handle_type opened = platform::open_waker(ec);
+    if (ec) return invalid_native_handle;
+    // seq_cst: pairs with cancel(), which sets canceled_bit and then reads waker_. Either
+    // cancel() sees this waker and signals it, or wait_ready sees the bit.
+    if (waker_.compare_exchange_strong(current, opened, std::memory_order_seq_cst)) return opened;
+    platform::close_waker(opened);
+    return current;
 }
 
-std::error_code socket::wait_until(wait_for what, std::optional<clock::time_point> deadline) noexcept {
-    detail::cancel_state& state = *cancel_;
-    {
-        std::lock_guard lock(state.mutex);
-        if (!state.waker_open) {
-            std::error_code ec;
-            state.waker = platform::open_waker(ec);
-            if (ec) return ec;
-            state.waker_open = true;
-        }
-    }
-    // Checked after the waker exists: a cancel() from now on signals it.
-    if (state.canceled.load(std::memory_order_acquire)) return make_error_code(errc::operation_canceled);
+// Called inside a call: close() cannot release the waker or the handle meanwhile.
+template <class Deadline>
+std::error_code socket::wait_ready(wait_for what, const Deadline& until) noexcept {
     std::error_code ec;
-    platform::wait(handle_, what != wait_for::writable, what != wait_for::readable, &state.waker,
-                   deadline, ec);
-    return ec;
+    const native_handle_type wake = waker(ec);
+    if (ec) return ec;
+    for (;;) {
+        // Read after the waker exists: a cancel() or close() from now on signals it.
+        if ((state_.load(std::memory_order_seq_cst) & (canceled_bit | closed_bit)) != 0)
+            return make_error_code(errc::operation_canceled);
+        ec = platform::wait(handle_.load(std::memory_order_relaxed), what, wake, until);
+        if (ec != errc::operation_canceled) return ec;
+        // A signal left over from a cancel() that clear_cancel() has already ended: drop
+        // it and wait on (the state is read again above, so a new cancel() is not lost).
+        if ((state_.load(std::memory_order_seq_cst) & (canceled_bit | closed_bit)) != 0) return ec;
+        platform::drain_waker(wake);
+    }
 }
 
-// Waits for what with one deadline fixed the first time it is needed.
-auto socket::waiter(wait_for what) noexcept {
-    return [this, what, deadline = std::optional<std::optional<clock::time_point>>{}]() mutable {
-        if (!deadline) deadline = deadline_from_now();
-        return wait_until(what, *deadline);
-    };
+// Runs attempt (one non-blocking system call) until it stops reporting would_block:
+// at once in non-blocking mode, otherwise waiting for the direction under one deadline
+// fixed by the first wait. A direction that had to wait last time waits first (two
+// system calls in all); one that did not tries first (one call when the socket is ready).
+template <class Attempt>
+auto socket::when_ready(wait_for direction, Attempt attempt, std::error_code& ec) noexcept {
+    std::atomic<bool>& waited = direction == wait_for::writable ? writer_waited_ : reader_waited_;
+    deadline_on_first_wait until(timeout_);
+    const bool may_wait = !non_blocking();
+    if (may_wait && waited.load(std::memory_order_relaxed)) {
+        ec = wait_ready(direction, until.get());
+        if (ec) return decltype(value_of(attempt(ec))){};
+    }
+    for (;;) {
+        const auto result = attempt(ec);
+        if (!is_would_block(ec)) {
+            if (!ec && left_ready(result)) waited.store(false, std::memory_order_relaxed);
+            return value_of(result);
+        }
+        if (!may_wait) return value_of(result);
+        waited.store(true, std::memory_order_relaxed);
+        ec = wait_ready(direction, until.get());
+        if (ec) return value_of(result);
+    }
 }
 
 void socket::bind(const address& local) {
     std::error_code ec;
     bind(local, ec);
-    detail::throw_if(ec, "bind", local.to_string());
+    if (ec) detail::throw_error(ec, "bind", local.to_string());
 }
 
 void socket::bind(const address& local, std::error_code& ec) noexcept {
-    ec = check_usable();
+    const call c(*this, ec);
     if (!ec) ec = check_family(local);
-    if (!ec) ec = platform::bind_socket(handle_, local);
+    if (!ec) ec = platform::bind_socket(native_handle(), local);
 }
 
 void socket::listen(int backlog) {
     std::error_code ec;
     listen(backlog, ec);
-    detail::throw_if(ec, "listen", "backlog " + std::to_string(backlog));
+    if (ec) detail::throw_error(ec, "listen", "backlog " + std::to_string(backlog));
 }
 
 void socket::listen(int backlog, std::error_code& ec) noexcept {
-    ec = backlog < 0 ? make_error_code(errc::invalid_argument) : check_usable();
-    if (!ec) ec = platform::listen_socket(handle_, backlog);
+    const call c(*this, ec);
+    if (!ec && backlog < 0) ec = make_error_code(errc::invalid_argument);
+    if (!ec) ec = platform::listen_socket(native_handle(), backlog);
 }
 
 accepted socket::accept() {
@@ -194,12 +276,12 @@ accepted socket::accept() {
 }
 
 accepted socket::accept(std::error_code& ec) noexcept {
-    ec = check_usable();
+    const call c(*this, ec);
     if (ec) return {};
     address peer;
-    const auto h = retry_when_ready(
-        [&](std::error_code& e) { return platform::accept_socket(handle_, peer, e); },
-        waiter(wait_for::readable), non_blocking(), ec);
+    const native_handle_type h = when_ready(
+        wait_for::readable, [&](std::error_code& e) { return platform::accept_socket(native_handle(), peer, e); },
+        ec);
     if (ec) return {};
     return {socket(h, family_, type_), peer};
 }
@@ -207,17 +289,18 @@ accepted socket::accept(std::error_code& ec) noexcept {
 void socket::connect(const address& peer) {
     std::error_code ec;
     connect(peer, ec);
-    detail::throw_if(ec, "connect", peer.to_string());
+    if (ec) detail::throw_error(ec, "connect", peer.to_string());
 }
 
 void socket::connect(const address& peer, std::error_code& ec) noexcept {
-    ec = check_usable();
+    const call c(*this, ec);
     if (!ec) ec = check_family(peer);
+    if (!ec) ec = check_not_connected();
     if (ec) return;
-    ec = platform::start_connect(handle_, peer);
+    ec = platform::start_connect(native_handle(), peer);
     if (!ec || ec != errc::in_progress || non_blocking()) return;
-    ec = wait_until(wait_for::writable, deadline_from_now());
-    if (!ec) ec = platform::pending_error(handle_);
+    ec = wait_ready(wait_for::writable, deadline::for_timeout(timeout_));
+    if (!ec) ec = platform::pending_error(native_handle());
 }
 
 std::error_code socket::connect_ex(const address& peer) noexcept {
@@ -234,30 +317,42 @@ std::size_t socket::send(const_bytes data) {
 }
 
 std::size_t socket::send(const_bytes data, std::error_code& ec) noexcept {
-    ec = check_usable();
+    const call c(*this, ec);
     if (ec) return 0;
-    return retry_when_ready([&](std::error_code& e) { return platform::send_some(handle_, data, e); },
-                            waiter(wait_for::writable), non_blocking(), ec);
+    return when_ready(
+        wait_for::writable,
+        [&](std::error_code& e) { return transfer_result{platform::send_some(native_handle(), data, e), data.size()}; },
+        ec);
 }
 
 void socket::sendall(const_bytes data) {
     std::error_code ec;
     const std::size_t sent = sendall(data, ec);
-    detail::throw_if(ec, "sendall", std::to_string(sent) + " of " + std::to_string(data.size()) + " bytes sent");
+    if (ec) detail::throw_error(ec, "sendall", std::to_string(sent) + " of " + std::to_string(data.size()) + " bytes sent");
 }
 
 std::size_t socket::sendall(const_bytes data, std::error_code& ec) noexcept {
-    ec = check_usable();
-    if (ec) return 0;
-    auto wait = waiter(wait_for::writable); // one deadline for the whole buffer
+    const call c(*this, ec);
+    if (ec || data.empty()) return 0;
+    // One deadline for the whole buffer, fixed when the first chunk has to wait.
+    deadline_on_first_wait until(timeout_);
     std::size_t total = 0;
-    while (total < data.size()) {
-        total += retry_when_ready(
-            [&](std::error_code& e) { return platform::send_some(handle_, data.after(total), e); },
-            wait, non_blocking(), ec);
-        if (ec) break;
+    for (;;) {
+        total += platform::send_some(native_handle(), data.after(total), ec);
+        if (!ec && total == data.size()) {
+            writer_waited_.store(false, std::memory_order_relaxed);
+            return total;
+        }
+        if (ec && !is_would_block(ec)) return total;
+        if (non_blocking()) {
+            if (ec) return total;
+            continue; // the next send reports would_block if the buffer is full
+        }
+        // Part went, or none could: the buffer is full, so wait before the next send.
+        writer_waited_.store(true, std::memory_order_relaxed);
+        ec = wait_ready(wait_for::writable, until.get());
+        if (ec) return total;
     }
-    return total;
 }
 
 std::size_t socket::recv_into(mutable_bytes buffer) {
@@ -268,10 +363,12 @@ std::size_t socket::recv_into(mutable_bytes buffer) {
 }
 
 std::size_t socket::recv_into(mutable_bytes buffer, std::error_code& ec) noexcept {
-    ec = check_usable();
+    const call c(*this, ec);
     if (ec) return 0;
-    return retry_when_ready([&](std::error_code& e) { return platform::recv_some(handle_, buffer, e); },
-                            waiter(wait_for::readable), non_blocking(), ec);
+    return when_ready(
+        wait_for::readable,
+        [&](std::error_code& e) { return transfer_result{platform::recv_some(native_handle(), buffer, e), buffer.size()}; },
+        ec);
 }
 
 std::string socket::recv(std::size_t max_size) {
@@ -281,8 +378,9 @@ std::string socket::recv(std::size_t max_size) {
     return data;
 }
 
-std::string socket::recv(std::size_t max_size, std::error_code& ec) {
-    std::string data(max_size, '\0');
+std::string socket::recv(std::size_t max_size, std::error_code& ec) noexcept {
+    std::string data;
+    if (!allocate(data, max_size, ec)) return data;
     data.resize(recv_into(data, ec));
     return data;
 }
@@ -290,17 +388,20 @@ std::string socket::recv(std::size_t max_size, std::error_code& ec) {
 std::size_t socket::send_to(const_bytes data, const address& peer) {
     std::error_code ec;
     const std::size_t sent = send_to(data, peer, ec);
-    detail::throw_if(ec, "sendto", peer.to_string());
+    if (ec) detail::throw_error(ec, "sendto", peer.to_string());
     return sent;
 }
 
 std::size_t socket::send_to(const_bytes data, const address& peer, std::error_code& ec) noexcept {
-    ec = check_usable();
+    const call c(*this, ec);
     if (!ec) ec = check_family(peer);
     if (ec) return 0;
-    return retry_when_ready(
-        [&](std::error_code& e) { return platform::send_to(handle_, data, peer, e); },
-        waiter(wait_for::writable), non_blocking(), ec);
+    return when_ready(
+        wait_for::writable,
+        [&](std::error_code& e) {
+            return transfer_result{platform::send_to(native_handle(), data, peer, e), data.size()};
+        },
+        ec);
 }
 
 received_from socket::recv_from_into(mutable_bytes buffer) {
@@ -311,12 +412,24 @@ received_from socket::recv_from_into(mutable_bytes buffer) {
 }
 
 received_from socket::recv_from_into(mutable_bytes buffer, std::error_code& ec) noexcept {
-    ec = check_usable();
+    const call c(*this, ec);
     if (ec) return {};
     received_from result;
-    result.size = retry_when_ready(
-        [&](std::error_code& e) { return platform::recv_from(handle_, buffer, result.sender, e); },
-        waiter(wait_for::readable), non_blocking(), ec);
+    // A stream has no sender per message, and the OSes disagree on what recvfrom(2)
+    // reports there (nothing on Windows, an unnamed Unix address on Linux): the bytes
+    // come as from recv(), and the sender is the peer, on every OS.
+    if (type_ == socket_type::stream) {
+        result.size = recv_into(buffer, ec);
+        std::error_code no_peer; // a peer that is gone already leaves address{}
+        if (!ec) result.sender = platform::peer_address(native_handle(), no_peer);
+        return result;
+    }
+    result.size = when_ready(
+        wait_for::readable,
+        [&](std::error_code& e) {
+            return transfer_result{platform::recv_from(native_handle(), buffer, result.sender, e), buffer.size()};
+        },
+        ec);
     return result;
 }
 
@@ -327,12 +440,12 @@ datagram socket::recv_from(std::size_t max_size) {
     return result;
 }
 
-datagram socket::recv_from(std::size_t max_size, std::error_code& ec) {
+datagram socket::recv_from(std::size_t max_size, std::error_code& ec) noexcept {
     datagram result;
-    result.data.resize(max_size);
-    const received_from got = recv_from_into(result.data, ec);
+    if (!allocate(result.data, max_size, ec)) return result;
+    received_from got = recv_from_into(result.data, ec);
     result.data.resize(got.size);
-    result.sender = got.sender;
+    result.sender = std::move(got.sender);
     return result;
 }
 
@@ -343,7 +456,22 @@ void socket::shutdown(shutdown_how how) {
 }
 
 void socket::shutdown(shutdown_how how, std::error_code& ec) noexcept {
-    ec = is_open() ? platform::shutdown_socket(handle_, how) : make_error_code(errc::bad_descriptor);
+    const call c(*this, ec, call::cancelable::no);
+    if (!ec) ec = platform::shutdown_socket(native_handle(), how);
+}
+
+native_handle_type socket::shut_out() noexcept {
+    const std::uint32_t before = state_.fetch_or(closed_bit, std::memory_order_acq_rel);
+    if ((before & closed_bit) != 0) return invalid_native_handle;
+    const native_handle_type wake = waker_.load(std::memory_order_acquire);
+    if (wake != invalid_native_handle) platform::signal_waker(wake);
+    // The calls inside leave promptly: none blocks in the OS (the socket is non-blocking)
+    // and the waiting ones were just woken. A cancel() in progress is counted too.
+    while (state_.load(std::memory_order_acquire) >= one_caller) std::this_thread::yield();
+    if (wake != invalid_native_handle) platform::close_waker(waker_.exchange(invalid_native_handle));
+    reader_waited_.store(false, std::memory_order_relaxed);
+    writer_waited_.store(false, std::memory_order_relaxed);
+    return handle_.exchange(invalid_native_handle, std::memory_order_relaxed);
 }
 
 void socket::close() {
@@ -354,15 +482,20 @@ void socket::close() {
 
 void socket::close(std::error_code& ec) noexcept {
     ec.clear();
-    if (!is_open()) return;
-    ec = platform::close_socket(std::exchange(handle_, invalid_native_handle));
-    cancel_.reset();
+    const native_handle_type h = shut_out();
+    if (h != invalid_native_handle) ec = platform::close_socket(h);
 }
 
 void socket::abort() noexcept {
-    if (!is_open()) return;
-    platform::abort_socket(std::exchange(handle_, invalid_native_handle));
-    cancel_.reset();
+    const native_handle_type h = shut_out();
+    if (h != invalid_native_handle) platform::abort_socket(h);
+}
+
+native_handle_type socket::release() noexcept {
+    const bool blocking = !non_blocking();
+    const native_handle_type h = shut_out();
+    if (h != invalid_native_handle) platform::set_os_blocking(h, blocking);
+    return h;
 }
 
 address socket::local_address() const {
@@ -373,11 +506,9 @@ address socket::local_address() const {
 }
 
 address socket::local_address(std::error_code& ec) const noexcept {
-    if (!is_open()) {
-        ec = make_error_code(errc::bad_descriptor);
-        return {};
-    }
-    return platform::local_address(handle_, ec);
+    const call c(*this, ec, call::cancelable::no);
+    if (ec) return {};
+    return platform::local_address(native_handle(), ec);
 }
 
 address socket::peer_address() const {
@@ -388,11 +519,9 @@ address socket::peer_address() const {
 }
 
 address socket::peer_address(std::error_code& ec) const noexcept {
-    if (!is_open()) {
-        ec = make_error_code(errc::bad_descriptor);
-        return {};
-    }
-    return platform::peer_address(handle_, ec);
+    const call c(*this, ec, call::cancelable::no);
+    if (ec) return {};
+    return platform::peer_address(native_handle(), ec);
 }
 
 void socket::set_timeout(std::optional<timeout_duration> timeout) {
@@ -418,41 +547,39 @@ void socket::set_blocking(bool blocking) noexcept {
 }
 
 std::error_code socket::wait(wait_for what, std::optional<timeout_duration> timeout) noexcept {
-    if (std::error_code ec = check_usable()) return ec;
+    std::error_code ec;
+    const call c(*this, ec);
+    if (ec) return ec;
     if (timeout && timeout->count() < 0) return make_error_code(errc::invalid_argument);
-    return wait_until(what, timeout ? std::optional(clock::now() + *timeout) : std::nullopt);
+    return wait_ready(what, deadline::for_timeout(timeout));
 }
 
 std::error_code socket::pending_error() noexcept {
-    if (!is_open()) return make_error_code(errc::bad_descriptor);
-    return platform::pending_error(handle_);
+    std::error_code ec;
+    const call c(*this, ec, call::cancelable::no);
+    if (ec) return ec;
+    return platform::pending_error(native_handle());
 }
 
+// Lock-free and async-signal-safe: atomics and at most one system call. Counted as a
+// call, so close() cannot release the waker while it is being signalled.
 void socket::cancel() noexcept {
-    if (!cancel_) return;
-    detail::cancel_state& state = *cancel_;
-    state.canceled.store(true, std::memory_order_release);
-    std::lock_guard lock(state.mutex);
-    if (state.waker_open) platform::signal_waker(state.waker);
+    const std::uint32_t before = state_.fetch_add(one_caller, std::memory_order_acquire);
+    if ((before & closed_bit) == 0) {
+        state_.fetch_or(canceled_bit, std::memory_order_seq_cst);
+        const native_handle_type wake = waker_.load(std::memory_order_seq_cst);
+        if (wake != invalid_native_handle) platform::signal_waker(wake);
+    }
+    state_.fetch_sub(one_caller, std::memory_order_release);
 }
 
 void socket::clear_cancel() noexcept {
-    if (!cancel_) return;
-    detail::cancel_state& state = *cancel_;
-    std::lock_guard lock(state.mutex);
-    state.canceled.store(false, std::memory_order_release);
-    if (state.waker_open) platform::drain_waker(state.waker);
-}
-
-bool socket::is_canceled() const noexcept {
-    return cancel_ && cancel_->canceled.load(std::memory_order_acquire);
-}
-
-native_handle_type socket::release() noexcept {
-    if (!is_open()) return invalid_native_handle;
-    platform::set_os_blocking(handle_, !non_blocking());
-    cancel_.reset();
-    return std::exchange(handle_, invalid_native_handle);
+    std::error_code ec;
+    const call c(*this, ec, call::cancelable::no);
+    if (ec) return;
+    state_.fetch_and(~canceled_bit, std::memory_order_seq_cst);
+    const native_handle_type wake = waker_.load(std::memory_order_acquire);
+    if (wake != invalid_native_handle) platform::drain_waker(wake);
 }
 
 // ---- options -------------------------------------------------------------------------

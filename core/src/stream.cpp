@@ -10,6 +10,7 @@
 #include "unisock/stream.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -41,12 +42,46 @@ bool receive_into(socket& sock, std::string& buffer, std::size_t amount, std::er
     return !ec && received != 0;
 }
 
+// Runs body; memory it cannot get becomes no_buffer_space (the no-throw forms never throw).
+template <class Body>
+std::string without_throwing(std::error_code& ec, Body body) noexcept {
+    try {
+        return body();
+    } catch (const std::exception&) {
+        ec = make_error_code(errc::no_buffer_space);
+        return {};
+    }
+}
+
 } // namespace
 
 stream::stream(socket& sock, std::size_t buffer_size) : sock_(&sock), buffer_size_(buffer_size) {
     // A zero-byte recv would read as end of stream.
     if (buffer_size == 0)
         detail::throw_error(make_error_code(errc::invalid_argument), "stream", "buffer size 0");
+}
+
+stream::stream(stream&& other) noexcept
+    : sock_(other.sock_), buffer_size_(other.buffer_size_), read_buffer_(std::exchange(other.read_buffer_, {})),
+      read_pos_(std::exchange(other.read_pos_, 0)), write_buffer_(std::exchange(other.write_buffer_, {})) {}
+
+stream& stream::operator=(stream&& other) noexcept {
+    if (this != &other) {
+        flush_quietly();
+        sock_ = other.sock_;
+        buffer_size_ = other.buffer_size_;
+        read_buffer_ = std::exchange(other.read_buffer_, {});
+        read_pos_ = std::exchange(other.read_pos_, 0);
+        write_buffer_ = std::exchange(other.write_buffer_, {});
+    }
+    return *this;
+}
+
+stream::~stream() { flush_quietly(); }
+
+void stream::flush_quietly() noexcept {
+    std::error_code ignored;
+    flush(ignored);
 }
 
 bool stream::fill(std::error_code& ec) {
@@ -71,43 +106,62 @@ std::string stream::take(std::size_t size) {
 std::string stream::read(std::size_t max_size) {
     std::error_code ec;
     std::string data = read(max_size, ec);
-    detail::throw_if(ec, "read", std::to_string(max_size) + " bytes");
+    if (ec) detail::throw_error(ec, "read", std::to_string(max_size) + " bytes");
     return data;
 }
 
-std::string stream::read(std::size_t max_size, std::error_code& ec) {
+// Receives until size bytes are buffered, the stream ends or a call fails.
+void stream::fill_to(std::size_t size, std::error_code& ec) {
     ec.clear();
-    while (read_buffer_.size() - read_pos_ < max_size) {
-        const std::size_t missing = max_size - (read_buffer_.size() - read_pos_);
+    while (read_buffer_.size() - read_pos_ < size) {
+        const std::size_t missing = size - (read_buffer_.size() - read_pos_);
         compact(read_buffer_, read_pos_);
         const std::size_t amount = std::max(buffer_size_, std::min(missing, max_receive_chunk));
-        if (!receive_into(*sock_, read_buffer_, amount, ec)) break;
+        if (!receive_into(*sock_, read_buffer_, amount, ec)) return;
     }
-    if (ec) return {};
-    return take(std::min(max_size, read_buffer_.size() - read_pos_));
+}
+
+std::string stream::read(std::size_t max_size, std::error_code& ec) noexcept {
+    return without_throwing(ec, [&] {
+        fill_to(max_size, ec);
+        const std::size_t available = read_buffer_.size() - read_pos_;
+        // What did arrive is returned rather than held back behind a timeout: the socket
+        // is no longer readable, so a caller waiting for it would never see those bytes.
+        if (ec && available != 0 && (ec == errc::would_block || ec == errc::timed_out)) ec.clear();
+        if (ec) return std::string{};
+        return take(std::min(max_size, available));
+    });
 }
 
 std::string stream::read_exact(std::size_t size) {
     std::error_code ec;
     std::string data = read_exact(size, ec);
-    detail::throw_if(ec, "read_exact", std::to_string(data.size()) + " of " + std::to_string(size) + " bytes");
+    if (ec) detail::throw_error(ec, "read_exact", std::to_string(data.size()) + " of " + std::to_string(size) + " bytes");
     return data;
 }
 
-std::string stream::read_exact(std::size_t size, std::error_code& ec) {
-    std::string data = read(size, ec);
-    if (!ec && data.size() < size) ec = make_error_code(errc::unexpected_eof);
-    return data;
+std::string stream::read_exact(std::size_t size, std::error_code& ec) noexcept {
+    return without_throwing(ec, [&] {
+        fill_to(size, ec);
+        if (ec) return std::string{}; // what arrived stays buffered for the next call
+        const std::size_t available = read_buffer_.size() - read_pos_;
+        if (available < size) ec = make_error_code(errc::unexpected_eof);
+        return take(std::min(size, available));
+    });
 }
 
 std::string stream::readline(std::size_t max_length) {
     std::error_code ec;
     std::string line = readline(max_length, ec);
-    detail::throw_if(ec, "readline", "up to " + std::to_string(max_length) + " bytes");
+    if (ec) detail::throw_error(ec, "readline", "up to " + std::to_string(max_length) + " bytes");
     return line;
 }
 
-std::string stream::readline(std::size_t max_length, std::error_code& ec) {
+std::string stream::readline(std::size_t max_length, std::error_code& ec) noexcept {
+    return without_throwing(ec, [&] { return readline_buffered(max_length, ec); });
+}
+
+std::string stream::readline_buffered(std::size_t max_length, std::error_code& ec) {
     ec.clear();
     if (max_length == 0) {
         ec = make_error_code(errc::invalid_argument);
@@ -131,7 +185,7 @@ std::string stream::readline(std::size_t max_length, std::error_code& ec) {
 void stream::write(const_bytes data) {
     std::error_code ec;
     write(data, ec);
-    detail::throw_if(ec, "write", std::to_string(data.size()) + " bytes");
+    if (ec) detail::throw_error(ec, "write", std::to_string(data.size()) + " bytes");
 }
 
 // Whatever happens, all of data is either sent or buffered afterwards: after an error,
@@ -141,17 +195,12 @@ void stream::write(const_bytes data, std::error_code& ec) {
     const auto append = [this](const_bytes bytes) {
         write_buffer_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     };
-    if (data.size() < buffer_size_) {
+    if (data.size() < buffer_size_ || !write_buffer_.empty()) {
         append(data);
         if (write_buffer_.size() >= buffer_size_) flush(ec);
         return;
     }
-    // A large write goes straight to the socket instead of through the buffer.
-    flush(ec);
-    if (ec) {
-        append(data);
-        return;
-    }
+    // A large write into an empty buffer goes straight to the socket, without a copy.
     const std::size_t sent = sock_->sendall(data, ec);
     if (ec) append(data.after(sent));
 }
@@ -159,7 +208,7 @@ void stream::write(const_bytes data, std::error_code& ec) {
 void stream::flush() {
     std::error_code ec;
     flush(ec);
-    detail::throw_if(ec, "flush", std::to_string(write_buffer_.size()) + " bytes left");
+    if (ec) detail::throw_error(ec, "flush", std::to_string(write_buffer_.size()) + " bytes left");
 }
 
 void stream::flush(std::error_code& ec) {

@@ -248,3 +248,60 @@ TEST(stream, write_to_a_closed_peer_fails_on_flush) {
 }
 
 } // namespace
+
+namespace {
+
+// Python's BufferedReader.read(n) returns what is there: bytes held back behind a
+// timeout would never be seen by a caller that waits for the socket to become readable.
+TEST(stream, read_returns_what_arrived_before_a_timeout) {
+    unisock::socket_pair pair = bounded_pair();
+    pair.first.set_timeout(50ms);
+    unisock::stream in(pair.first);
+    pair.second.sendall("abc");
+    std::error_code ec;
+    EXPECT_EQ(in.read(10, ec), "abc");
+    EXPECT_FALSE(ec) << ec.message();
+    // Nothing there at all: then the timeout is the answer.
+    EXPECT_EQ(in.read(10, ec), "");
+    EXPECT_EQ(ec, errc::timed_out) << ec.message();
+}
+
+TEST(stream, read_returns_what_arrived_in_non_blocking_mode) {
+    unisock::socket_pair pair = bounded_pair();
+    pair.first.set_blocking(false);
+    unisock::stream in(pair.first);
+    pair.second.sendall("xy");
+    std::this_thread::sleep_for(20ms); // a socketpair delivers at once; this only helps loopback pairs
+    std::error_code ec;
+    EXPECT_EQ(in.read(10, ec), "xy");
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+// read_exact keeps what arrived after a timeout: the next call completes it.
+TEST(stream, read_exact_keeps_the_bytes_across_a_timeout) {
+    unisock::socket_pair pair = bounded_pair();
+    pair.first.set_timeout(50ms);
+    unisock::stream in(pair.first);
+    pair.second.sendall("ab");
+    std::error_code ec;
+    EXPECT_EQ(in.read_exact(4, ec), "");
+    EXPECT_EQ(ec, errc::timed_out);
+    pair.second.sendall("cd");
+    EXPECT_EQ(in.read_exact(4, ec), "abcd");
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST(stream, is_movable_and_flushes_on_destruction) {
+    unisock::socket_pair pair = bounded_pair();
+    pair.second.set_timeout(5s);
+    {
+        unisock::stream first(pair.first);
+        first.write("moved ");
+        unisock::stream second(std::move(first));
+        second.write("and flushed");
+    } // neither flush() was called: the destructor sends what is buffered
+    unisock::stream in(pair.second);
+    EXPECT_EQ(in.read_exact(17), "moved and flushed");
+}
+
+} // namespace

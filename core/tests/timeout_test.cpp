@@ -4,14 +4,18 @@
 // times are checked from below only: loaded machines are slow, never early.
 
 #include "loopback_connection.hpp"
+#include "unisock/connection.hpp"
 #include "unisock/socket.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,6 +27,7 @@ using unisock::address_family;
 using unisock::errc;
 using unisock::socket;
 using unisock::socket_type;
+using unisock::timeout_duration;
 using clock_type = std::chrono::steady_clock;
 
 constexpr auto safety_timeout = 10s;
@@ -270,6 +275,70 @@ TEST(timeout, sendall_times_out_on_a_peer_that_never_reads) {
     EXPECT_LT(sent, payload.size());
     EXPECT_GE(took, 200ms);
     EXPECT_LT(took, far_too_long);
+}
+
+// One deadline for the whole buffer, also when the peer does read, only slowly: a
+// reader that drains 64 KiB every 100 ms lets every chunk go eventually, so a deadline
+// that restarted per chunk would let sendall run for seconds and succeed.
+TEST(timeout, sendall_keeps_one_deadline_against_a_trickling_reader) {
+    tcp_connection c = connect_loopback();
+    c.client.set_option(unisock::option::send_buffer_size{16 * 1024});
+    c.server.set_option(unisock::option::receive_buffer_size{16 * 1024});
+    c.client.set_timeout(300ms);
+    const std::string payload(4 * 1024 * 1024, 'x'); // about 6.5 s at the reader's pace
+    std::atomic<bool> sender_done{false};
+    std::thread trickle([&] {
+        std::vector<std::byte> buffer(64 * 1024);
+        for (int ticks = 0; !sender_done && ticks < 200; ++ticks) {
+            std::error_code ignored;
+            c.server.set_timeout(0s);
+            (void)c.server.recv_into(buffer, ignored);
+            std::this_thread::sleep_for(100ms);
+        }
+    });
+    std::error_code ec;
+    std::size_t sent = 0;
+    const auto took = time_of([&] { sent = c.client.sendall(payload, ec); });
+    sender_done = true;
+    trickle.join();
+    EXPECT_EQ(ec, errc::timed_out) << ec.message() << " after " << sent << " bytes";
+    EXPECT_LT(sent, payload.size());
+    EXPECT_GE(took, 300ms);
+}
+
+// A timeout too large to add to the clock means "no limit", never an overflow into the
+// past (which would time out at once) or undefined behaviour.
+TEST(timeout, the_largest_timeout_waits_like_no_timeout) {
+    tcp_connection c = connect_loopback();
+    c.server.set_timeout(timeout_duration::max());
+    std::thread late_sender([&] {
+        std::this_thread::sleep_for(50ms);
+        c.client.sendall("late");
+    });
+    std::error_code ec;
+    EXPECT_EQ(c.server.wait(unisock::wait_for::readable, timeout_duration::max()), std::error_code{});
+    EXPECT_EQ(c.server.recv(16, ec), "late");
+    EXPECT_FALSE(ec) << ec.message();
+    late_sender.join();
+}
+
+TEST(timeout, the_largest_timeout_works_in_the_helpers) {
+    socket listener(address_family::ipv4, socket_type::stream);
+    listener.bind(address::v4_loopback(0));
+    listener.listen();
+    std::error_code ec;
+    socket client = unisock::create_connection("127.0.0.1", listener.local_address().port(),
+                                               timeout_duration::max(), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    socket server = listener.accept().connection;
+    std::thread replier([&] {
+        std::this_thread::sleep_for(50ms);
+        server.sendall("pong");
+    });
+    EXPECT_EQ(unisock::exchange(client, "ping", 4, timeout_duration::max(), ec), "pong");
+    EXPECT_FALSE(ec) << ec.message();
+    replier.join();
+    EXPECT_EQ(server.recv(16), "ping");
 }
 
 TEST(timeout, sendall_throwing_form_raises_timeout_error) {

@@ -15,8 +15,11 @@
 namespace unisock {
 
 // Resolves host and tries each address in turn until one connects, under one overall
-// timeout (nullopt = block). The socket keeps that timeout. The error is the last
-// address's error (gai_error if resolution fails).
+// timeout (nullopt = block). No address takes the whole timeout: each attempt gets an
+// equal share of the time that is left (the last one all of it), so a dead first address
+// cannot starve a live second one. The socket keeps the timeout. The error is the last
+// address's error (gai_error if resolution fails). Name resolution runs before the
+// deadline starts: a resolver that never answers is bounded by the system's own limits.
 socket create_connection(std::string_view host, std::uint16_t port,
                          std::optional<timeout_duration> timeout = std::nullopt);
 socket create_connection(std::string_view host, std::uint16_t port,

@@ -12,17 +12,37 @@
 // monotonic clock. The socket stays usable after a timeout. Internally the OS socket is
 // always non-blocking: a call that can complete at once costs one system call in every
 // mode, and a call that must wait polls the socket together with a wake-up handle so
-// that cancel() can release it from another thread.
+// that cancel() can release it from another thread (poll on POSIX, select on Windows).
+// A call that had to wait makes at most two system calls: once a direction (reading or
+// writing) has had to wait, the next call in that direction waits first and then makes
+// its call; it goes back to trying first when a receive fills the whole buffer or a send
+// goes out whole.
+//
+// Thread safety. Distinct sockets: safe. One socket shared between threads:
+// - one thread receiving (recv*, accept, recv_from*) and one thread sending (send*,
+//   sendall, send_to) may run at the same time, each with its own calls;
+// - cancel(), clear_cancel() and is_canceled() may be called from any thread at any
+//   time, and cancel() also from a signal handler (it is lock-free and async-signal-safe);
+// - close(), abort() and release() may be called from any thread while other threads are
+//   inside calls on the socket: the calls that are waiting return operation_canceled at
+//   once, close() waits for every call in progress to leave (none blocks: the OS socket is
+//   non-blocking) and only then gives the handle back to the OS, so no call ever touches
+//   a handle number the OS has reused. Later calls fail with bad_descriptor.
+// - everything else (bind, listen, connect, set_timeout, set_option, move, destruction)
+//   is configuration: not to be run while another thread uses the socket.
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <atomic>
 #include <optional>
 #include <span>
-#include <stop_token>
 #include <string>
 #include <system_error>
+#include <version>
+#if defined(__cpp_lib_jthread)
+#include <stop_token>
+#endif
 
 #include "unisock/address.hpp"
 #include "unisock/bytes.hpp"
@@ -57,6 +77,10 @@ inline constexpr int max_backlog = 0x7fffffff;
 
 using timeout_duration = std::chrono::nanoseconds;
 
+// The most recv() and recv_from() allocate for one call: larger than any datagram and
+// than what one receive returns from a stream socket's buffer.
+inline constexpr std::size_t max_receive_size = std::size_t{16} * 1024 * 1024;
+
 class socket;
 
 // What accept() returns: the connected socket and the peer's address.
@@ -73,10 +97,6 @@ struct datagram {
     std::string data;
     address sender;
 };
-
-namespace detail {
-struct cancel_state;
-}
 
 class socket {
 public:
@@ -101,7 +121,8 @@ public:
     socket& operator=(const socket&) = delete;
     ~socket();
 
-    bool is_open() const noexcept { return handle_ != invalid_native_handle; }
+    // False once close(), abort() or release() has begun, or for a default-made socket.
+    bool is_open() const noexcept { return (state_.load(std::memory_order_acquire) & closed_bit) == 0; }
     address_family family() const noexcept { return family_; }
     socket_type type() const noexcept { return type_; }
 
@@ -124,7 +145,9 @@ public:
 
     // connect(2). Honours the timeout: in non-blocking mode it fails with in_progress
     // (wait(wait_for::writable) and pending_error() complete it). Completion is read
-    // from SO_ERROR, never by calling connect() again.
+    // from SO_ERROR, never by calling connect() again. A stream socket that is connected
+    // already fails with already_connected (getpeername(2) tells); a datagram socket
+    // may connect again to change its peer.
     void connect(const address& peer);
     void connect(const address& peer, std::error_code& ec) noexcept;
     // Python's connect_ex: the error code instead of an exception; a false code on success.
@@ -145,30 +168,41 @@ public:
     std::size_t recv_into(mutable_bytes buffer);
     std::size_t recv_into(mutable_bytes buffer, std::error_code& ec) noexcept;
 
-    // Up to max_size bytes as a string of bytes; empty at an orderly close.
+    // Up to max_size bytes as a string of bytes; empty at an orderly close. The string is
+    // allocated for min(max_size, max_receive_size) bytes: no single recv(2) returns more
+    // (recv_into receives into a buffer of any size). The no-throw form never throws:
+    // memory it cannot get is no_buffer_space.
     std::string recv(std::size_t max_size);
-    std::string recv(std::size_t max_size, std::error_code& ec);
+    std::string recv(std::size_t max_size, std::error_code& ec) noexcept;
 
     // sendto(2): one datagram to peer; the number of bytes sent.
     std::size_t send_to(const_bytes data, const address& peer);
     std::size_t send_to(const_bytes data, const address& peer, std::error_code& ec) noexcept;
 
-    // recvfrom(2). ICMP port-unreachable is ignored on an unconnected UDP socket and
-    // reported as connection_refused on a connected one, on every OS.
+    // recvfrom(2) / WSARecvFrom. ICMP port-unreachable is ignored on an unconnected UDP
+    // socket and reported as connection_refused on a connected one, on every OS. On a
+    // stream socket the bytes are received as by recv() and the sender is the peer
+    // (getpeername(2); address{} if the peer is gone already), on every OS.
     received_from recv_from_into(mutable_bytes buffer);
     received_from recv_from_into(mutable_bytes buffer, std::error_code& ec) noexcept;
+    // recvfrom(2) into a string of min(max_size, max_receive_size) bytes, as recv().
     datagram recv_from(std::size_t max_size);
-    datagram recv_from(std::size_t max_size, std::error_code& ec);
+    datagram recv_from(std::size_t max_size, std::error_code& ec) noexcept;
 
     // shutdown(2): half-close. After shutdown(write) the peer's recv returns 0.
     void shutdown(shutdown_how how);
     void shutdown(shutdown_how how, std::error_code& ec) noexcept;
 
-    // close(2)/closesocket. Idempotent; never retried on EINTR (the descriptor is gone
-    // either way). Pending data is still sent in the background (graceful close).
+    // close(2) / closesocket. Idempotent; never retried on EINTR (the descriptor is gone
+    // either way). Pending data is still sent in the background (graceful close). Safe
+    // while other threads are in calls on this socket: see "Thread safety" above (a
+    // call waiting in another thread returns operation_canceled; close() returns once
+    // every call has left). A second close() while one is running returns at once.
+    // Not async-signal-safe (it waits for the other threads): use cancel() there.
     void close();
     void close(std::error_code& ec) noexcept;
-    // Abortive close: SO_LINGER with zero time then close, so the peer sees a reset.
+    // Abortive close: SO_LINGER {1, 0} then close(2) / closesocket, so the peer sees a
+    // reset. The same thread rules as close().
     void abort() noexcept;
 
     // getsockname(2) / getpeername(2).
@@ -197,14 +231,20 @@ public:
 
     // Wakes every call blocked on this socket in another thread (accept, connect, send,
     // sendall, recv, recv_from, send_to, wait): they fail with operation_canceled, which
-    // is distinct from connection_reset. Sticky: later blocking calls fail the same way
-    // until clear_cancel(). Safe to call from any thread while the socket is open.
+    // is distinct from connection_reset. Sticky: later calls fail the same way until
+    // clear_cancel(). Lock-free and async-signal-safe: callable from any thread and from
+    // a signal handler, at any time, on an open or closed socket (closed: no effect).
+    // Maps to one write(2) on an eventfd (Linux) or kevent(2) (macOS), or one send() on
+    // the wake-up socket (Windows), and only when a call has ever waited on this socket.
     void cancel() noexcept;
+    // Ends the cancellation: later calls run normally. Callable from any thread; not
+    // from a signal handler.
     void clear_cancel() noexcept;
-    bool is_canceled() const noexcept;
+    bool is_canceled() const noexcept { return (state_.load(std::memory_order_acquire) & canceled_bit) != 0; }
 
+#if defined(__cpp_lib_jthread)
     // Cancels this socket when token is stopped (keep the returned object alive while
-    // the token should apply).
+    // the token should apply). Only where the standard library has <stop_token>.
     [[nodiscard]] auto cancel_on(std::stop_token token) {
         struct canceler {
             socket* target;
@@ -212,6 +252,7 @@ public:
         };
         return std::stop_callback<canceler>(std::move(token), canceler{this});
     }
+#endif
 
     // Typed options (options.hpp): setsockopt/getsockopt, or WSAIoctl where Windows needs it.
     template <class Option>
@@ -247,9 +288,10 @@ public:
                                std::error_code& ec) const noexcept;
 
     // The OS handle (Python's fileno()). The socket still owns it.
-    native_handle_type native_handle() const noexcept { return handle_; }
+    native_handle_type native_handle() const noexcept { return handle_.load(std::memory_order_relaxed); }
     // Gives up ownership: the handle is returned in the OS's blocking mode matching the
-    // timeout (blocking unless the timeout is zero), and this socket is left closed.
+    // timeout (blocking unless the timeout is zero), and this socket is left closed. The
+    // same thread rules as close().
     native_handle_type release() noexcept;
 
 private:
@@ -270,25 +312,39 @@ private:
     void get_option_value(option_name name, keep_alive_timing& value,
                           std::error_code& ec) const noexcept;
 
-    using time_point = std::chrono::steady_clock::time_point;
+    // state_: the closed and canceled bits, and above them how many threads are inside
+    // a call on this socket (close() waits for that count to reach zero).
+    static constexpr std::uint32_t closed_bit = 1;
+    static constexpr std::uint32_t canceled_bit = 2;
+    static constexpr std::uint32_t one_caller = 4;
 
-    void close_quietly() noexcept;
+    // One call in progress (see state_); the rest are defined in socket.cpp.
+    class call;
+    template <class Attempt>
+    auto when_ready(wait_for direction, Attempt attempt, std::error_code& ec) noexcept;
+    template <class Deadline>
+    std::error_code wait_ready(wait_for what, const Deadline& until) noexcept;
+
+    bool non_blocking() const noexcept { return timeout_ && timeout_->count() == 0; }
     std::error_code check_open() const noexcept;
-    // check_open, then operation_canceled while canceled.
-    std::error_code check_usable() const noexcept;
     std::error_code check_family(const address& peer) const noexcept;
-    bool non_blocking() const noexcept;
-    std::optional<time_point> deadline_from_now() const noexcept;
-    // Waits for what until deadline (nullopt = none), the waker included.
-    std::error_code wait_until(wait_for what, std::optional<time_point> deadline) noexcept;
-    // A callable that waits for what under one deadline, fixed the first time it waits.
-    auto waiter(wait_for what) noexcept;
+    std::error_code check_not_connected() const noexcept;
+    native_handle_type waker(std::error_code& ec) noexcept;
+    // Marks the socket closed, wakes the calls that wait, waits for every call to leave,
+    // then hands back the handle (invalid when it was closed already).
+    native_handle_type shut_out() noexcept;
+    void close_quietly() noexcept;
 
-    native_handle_type handle_ = invalid_native_handle;
+    std::atomic<native_handle_type> handle_{invalid_native_handle};
+    mutable std::atomic<std::uint32_t> state_{closed_bit};
+    // The wake-up handle, opened by the first call that has to wait.
+    std::atomic<native_handle_type> waker_{invalid_native_handle};
+    // Whether the last call in each direction had to wait (then the next waits first).
+    std::atomic<bool> reader_waited_{false};
+    std::atomic<bool> writer_waited_{false};
     address_family family_ = address_family::unspecified;
     socket_type type_ = socket_type::stream;
     std::optional<timeout_duration> timeout_;
-    std::unique_ptr<detail::cancel_state> cancel_;
 };
 
 struct accepted {

@@ -1,6 +1,10 @@
 #pragma once
 // A buffered stream over a connected socket (Python's socket.makefile("rwb")).
-// Reads and writes honour the socket's timeout; the socket is borrowed, not owned.
+// Reads and writes honour the socket's timeout, each call under one deadline; the socket
+// is borrowed, not owned, and must outlive the stream.
+//
+// Thread safety: a stream is one reader's and one writer's state together; use it from
+// one thread at a time (the socket's cancel() and close() still work from anywhere).
 
 #include <cstddef>
 #include <string>
@@ -16,32 +20,46 @@ public:
     static constexpr std::size_t default_buffer_size = 8192;
     static constexpr std::size_t default_line_limit = 65536;
 
+    // buffer_size 0 fails with invalid_argument (socket_error).
     explicit stream(socket& sock, std::size_t buffer_size = default_buffer_size);
     stream(const stream&) = delete;
     stream& operator=(const stream&) = delete;
-    // Does not flush: call flush() (a destructor cannot report a failed send).
-    ~stream() = default;
+    // Moves the buffers, unread and unwritten bytes included; other is left empty.
+    stream(stream&& other) noexcept;
+    // Flushes this stream's unwritten bytes first (as the destructor does), then moves.
+    stream& operator=(stream&& other) noexcept;
+    // Flushes what write() left buffered, as std::ofstream and Python's makefile do, with
+    // the socket's timeout. A destructor cannot report a failed send: call flush() first
+    // where the outcome matters.
+    ~stream();
 
     // Up to max_size bytes: blocks until max_size bytes or end of stream (Python's
-    // BufferedReader.read(n)). Empty only at end of stream.
+    // BufferedReader.read(n)). Empty only at end of stream. In non-blocking or timeout
+    // mode, when would_block or timed_out comes after some bytes arrived, those bytes are
+    // returned (no error); the error comes only when nothing is there. The no-throw forms
+    // here never throw: memory they cannot get is no_buffer_space.
     std::string read(std::size_t max_size);
-    std::string read(std::size_t max_size, std::error_code& ec);
+    std::string read(std::size_t max_size, std::error_code& ec) noexcept;
 
     // Exactly size bytes; fails with unexpected_eof if the peer closes first (the bytes
     // that did arrive are dropped by the throwing form, returned by the no-throw form).
+    // After a timeout the bytes that arrived stay buffered for the next read.
     std::string read_exact(std::size_t size);
-    std::string read_exact(std::size_t size, std::error_code& ec);
+    std::string read_exact(std::size_t size, std::error_code& ec) noexcept;
 
     // One line including its '\n', at most max_length bytes (a longer line comes back in
     // pieces of max_length). At end of stream: the partial last line, then empty.
+    // Received bytes stay buffered after an error, for the next call.
     std::string readline(std::size_t max_length = default_line_limit);
-    std::string readline(std::size_t max_length, std::error_code& ec);
+    std::string readline(std::size_t max_length, std::error_code& ec) noexcept;
 
-    // Buffers data; sends when the buffer fills.
+    // Buffers data; sends when the buffer fills (one sendall for the buffer and data). A
+    // write of at least the buffer size into an empty buffer goes out directly.
     void write(const_bytes data);
     void write(const_bytes data, std::error_code& ec);
 
-    // Sends everything buffered (sendall).
+    // Sends everything buffered: one sendall, so one deadline. After an error the bytes
+    // that did not go stay buffered for the next flush().
     void flush();
     void flush(std::error_code& ec);
 
@@ -50,7 +68,11 @@ public:
 private:
     // Receives once into the read buffer; false at end of stream.
     bool fill(std::error_code& ec);
+    void fill_to(std::size_t size, std::error_code& ec);
+    std::string readline_buffered(std::size_t max_length, std::error_code& ec);
     std::string take(std::size_t size);
+
+    void flush_quietly() noexcept;
 
     socket* sock_;
     std::size_t buffer_size_;
