@@ -42,9 +42,16 @@ if [[ -z "${CMAKE_GENERATOR:-}" && ! -f "${build_dir}/CMakeCache.txt" ]] && comm
     generator=(-G Ninja)
 fi
 
+# ccache where it is installed, unless the caller chose a launcher.
+launcher=()
+if [[ -z "${CMAKE_CXX_COMPILER_LAUNCHER:-}" ]] && command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+
 log "configuring ${build_dir} (${compiler}, ${build_type})"
 # ${a[@]+"${a[@]}"}: an empty array under set -u on macOS's bash 3.2.
 cmake -S "${unisock_root}" -B "${build_dir}" ${generator[@]+"${generator[@]}"} ${cxx[@]+"${cxx[@]}"} \
+    ${launcher[@]+"${launcher[@]}"} \
     -DCMAKE_BUILD_TYPE="${build_type}" \
     -DUNISOCK_WARNINGS_AS_ERRORS=ON \
     "$@"

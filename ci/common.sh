@@ -5,7 +5,7 @@
 #   source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 #
 # Gives: unisock_root (the repository), build_jobs (parallel build jobs), log, die,
-# as_root (runs a command as root, through sudo when needed), abs_path, and
+# as_root (runs a command as root, through sudo when needed), apt_install, abs_path, and
 # run_step / print_step_summary, which time the steps of a longer script and keep
 # going after a failure so that one run shows every broken step.
 
@@ -25,6 +25,20 @@ as_root() {
     else
         die "'$*' needs root and sudo is not installed"
     fi
+}
+
+# apt_install PACKAGE...: apt-get update, then install without the recommended extras, as
+# root. Another apt-get or dpkg holding the lock is waited for, up to 10 minutes: dpkg's
+# lock through DPkg::Lock::Timeout, the package lists' (which apt-get update does not
+# wait for) by trying again every 10 seconds.
+apt_install() {
+    local apt_get=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600) tries=0
+    until as_root "${apt_get[@]}" update; do
+        ((++tries < 60)) || die "apt-get update failed ${tries} times"
+        log "apt-get update failed (another apt-get holding the lock?): again in 10 s"
+        sleep 10
+    done
+    as_root "${apt_get[@]}" install -y --no-install-recommends "$@"
 }
 
 # An absolute path for a directory that may not exist yet (made on the way).

@@ -3,17 +3,28 @@
 # with apt-get, as root or through sudo. Packages already installed are left alone, and
 # the package lists are refreshed (apt-get update) once, only when something is missing.
 #
-#   ci/setup-debian.sh            everything: Linux build and tests, the Windows cross
-#                                 build and its Wine run, and Node.js for the workflow
-#                                 validator
+#   ci/setup-debian.sh            everything ci/test.sh needs: the Linux build and tests,
+#                                 the consumer projects, libc++, Doxygen, the report layout,
+#                                 the Windows cross build and its Wine run, and Node.js for
+#                                 the workflow validator
 #   ci/setup-debian.sh --linux    the Linux build and tests only (what ci/main.sh needs)
+#
+# Works on a minimal Debian (debootstrap --variant=minbase, container images). When
+# another apt-get or dpkg holds the lock, it waits for it (up to 10 minutes).
 # shellcheck source=ci/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 linux_packages=(
     build-essential cmake ninja-build g++ clang
     libasio-dev googletest libgtest-dev libbenchmark-dev
+    netbase                # /etc/services: getservbyname("http", "tcp") and the tests of it
     python3 netcat-openbsd # S27 drives the example servers with Python's socket module and nc
+)
+check_packages=(
+    git ccache pkg-config     # ci/spdx.sh, ci/consumers.sh (the pkg-config consumer)
+    libc++-dev libc++abi-dev  # ci/libcxx.sh: clang with -stdlib=libc++
+    doxygen                   # ci/doxygen.sh: the API reference
+    chromium fonts-dejavu-core # ci/report-layout.sh: the report rendered headless
 )
 windows_packages=(g++-mingw-w64-x86-64-posix wine wine64)
 
@@ -32,7 +43,7 @@ is_installed() {
 
 wanted=("${linux_packages[@]}")
 if ((want_windows)); then
-    wanted+=("${windows_packages[@]}")
+    wanted+=("${check_packages[@]}" "${windows_packages[@]}")
     # npx runs the workflow validator. A Node.js from elsewhere (NodeSource) bundles npm,
     # so Debian's packages are only needed when npx is missing.
     command -v npx >/dev/null || wanted+=(nodejs npm)
@@ -49,5 +60,4 @@ if ((${#missing[@]} == 0)); then
 fi
 
 log "installing: ${missing[*]}"
-as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+apt_install "${missing[@]}"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # THE test command (README.md, .ci/run): on a fresh Debian machine it installs what is
 # missing, then builds and tests unisock with g++ and with clang (unit tests and the
-# conformance suite) and under ThreadSanitizer and ASan+UBSan (clang), cross-builds it for
-# Windows with mingw-w64 and runs the same tests
-# under Wine, writes the Linux conformance report and the Linux + Windows matrix, and
-# validates the GitHub Actions workflow.
+# conformance suite) and under ThreadSanitizer and ASan+UBSan (clang), installs it and
+# builds consumer projects against it, builds it with clang and libc++, builds the API
+# reference, cross-builds it for Windows with mingw-w64 and runs the same tests under
+# Wine, writes the Linux conformance report and the Linux + Windows matrix (and checks
+# that they fit a 1,280 px window), checks the licence lines and validates the GitHub
+# Actions workflow.
 #
 #   ci/test.sh
 #
@@ -28,6 +30,7 @@ build_limit=1800
 wine_limit=1800
 
 run_step setup timeout "${install_limit}" "${ci}/setup-debian.sh"
+run_step spdx "${ci}/spdx.sh" --check
 
 for compiler in gcc clang; do
     run_step "build-${compiler}" timeout "${build_limit}" "${ci}/build.sh" "${compiler}" "${build_root}/${compiler}"
@@ -55,6 +58,13 @@ for sanitizer in tsan:thread asan:address,undefined; do
         skip_step "test-${name}" "build-${name} failed"
     fi
 done
+
+# The library installed (static, shared) and used by consumer projects as a user does;
+# the library and a consumer with clang and LLVM's libc++; the API reference (Doxygen,
+# warnings as errors).
+run_step consumers timeout "${build_limit}" "${ci}/consumers.sh" "${build_root}/consumers"
+run_step libcxx timeout "${build_limit}" "${ci}/libcxx.sh" "${build_root}/libcxx"
+run_step doxygen timeout 600 "${ci}/doxygen.sh" "${build_root}/doxygen"
 
 windows_dir="${build_root}/windows"
 run_step windows-build timeout "${build_limit}" "${ci}/windows-cross-build.sh" "${windows_dir}"
@@ -85,6 +95,28 @@ merge_reports() {
     [[ -f "${matrix}.md" && -f "${matrix}.html" ]] && ((${#results[@]} == 3))
 }
 run_step conformance-matrix merge_reports
+
+# The HTML reports fit a 1,280 px window (headless Chromium): the Linux report, the
+# matrix, and a matrix as wide as the workflow's (five platforms, the results at hand
+# repeated), so that the widest page is checked too.
+check_report_layout() {
+    local reports=() results=() json page
+    for json in "${build_root}/gcc/conformance.json" "${build_root}/clang/conformance.json" \
+        "${windows_dir}/conformance.json"; do
+        [[ -f "${json}" ]] && results+=("${json}")
+    done
+    ((${#results[@]} > 0)) || { printf 'no conformance results to lay out\n'; return 1; }
+    mkdir -p "${build_root}/report-layout"
+    local widest=("${results[@]}" "${results[@]}" "${results[@]}" "${results[@]}" "${results[@]}")
+    python3 "${unisock_root}/conformance/report.py" merge "${widest[@]:0:5}" \
+        --out "${build_root}/report-layout/five-platforms" >/dev/null 2>&1 || true
+    for page in "${build_root}/gcc/conformance-report.html" "${build_root}/conformance-matrix.html" \
+        "${build_root}/report-layout/five-platforms.html"; do
+        [[ -f "${page}" ]] && reports+=("${page}")
+    done
+    "${ci}/report-layout.sh" "${reports[@]}"
+}
+run_step report-layout timeout 600 check_report_layout
 
 run_step validate-workflow timeout 600 npx --yes @action-validator/cli .github/workflows/ci.yml
 

@@ -8,7 +8,8 @@
 # /usr/src/googletest with the same toolchain into a prefix inside the build directory
 # (once: later runs reuse it), and exposes Asio's headers to the cross compiler through
 # that prefix instead of adding the host's /usr/include.
-set -euo pipefail
+# shellcheck source=ci/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${1:-${source_dir}/build-windows}"
@@ -20,8 +21,6 @@ prefix="${deps_dir}/prefix"
 build_type="${CMAKE_BUILD_TYPE:-RelWithDebInfo}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
-log() { printf '==> %s\n' "$*"; }
-
 install_missing_packages() {
     local missing=()
     command -v x86_64-w64-mingw32-g++-posix >/dev/null || missing+=(g++-mingw-w64-x86-64-posix)
@@ -30,10 +29,7 @@ install_missing_packages() {
     command -v cmake >/dev/null || missing+=(cmake)
     if ((${#missing[@]} == 0)); then return; fi
     log "installing ${missing[*]}"
-    local sudo=()
-    ((EUID == 0)) || sudo=(sudo)
-    "${sudo[@]}" apt-get update
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+    apt_install "${missing[@]}"
 }
 
 build_googletest() {

@@ -16,8 +16,7 @@ bin_dir="${build_dir}/bin"
 
 if ! command -v wine >/dev/null; then
     log "installing wine64"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wine wine64
+    apt_install wine wine64
 fi
 
 # Headless and quiet, in a prefix of its own that no earlier run has touched.

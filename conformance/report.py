@@ -2,16 +2,26 @@
 """Turns the conformance suite's GoogleTest JSON into a report a maintainer reads.
 
   report.py single RESULTS.json [--out conformance-report]
-      -> conformance-report.md and conformance-report.html: one row per scenario S01..S30
-         (result, what the raw OS did, notes, skip reasons) under a header naming the
-         platform, compiler and unisock version.
+      -> conformance-report.md and conformance-report.html: a summary, then one row per
+         scenario (result, what the raw OS did, notes, skip reasons, failed assertions
+         with their messages) under a header naming the platform, compiler and unisock
+         version.
   report.py merge A.json B.json ... [--out conformance-matrix]
-      -> conformance-matrix.md and .html: the same scenarios side by side, one column per
-         platform.
+      -> conformance-matrix.md and .html: a summary per platform, then the scenarios side
+         by side, one column per platform.
+
+Exits 1 when a scenario failed or when one of the catalogue below is missing from a run
+(no test of it ran, e.g. a scenario file left out of the build). The catalogue is the
+SCENARIOS table: a new scenario S31 gets a line there. A scenario in the results but not
+in the table is still reported, under its ID, with a warning.
 
 Scenario tests are named SNN_Family.Case; a test records what the OS did by itself as
 properties "native", "native_1", ..., notes as "note", ..., and a skip's reason as
-"skip_reason" (see support/conformance.hpp).
+"skip_reason" (see support/conformance.hpp). A failure's text is GoogleTest's: the
+"file:line" of the assertion, then its message.
+
+The HTML fits a 1,280 px wide window (ci/report-layout.sh checks it with Chromium): the
+columns have fixed shares of the width and long words wrap.
 """
 import argparse
 import html
@@ -54,11 +64,16 @@ SCENARIOS = {
 }
 
 HEADER_KEYS = ("platform", "compiler", "unisock_version")
+UNCATALOGUED = "(not in report.py's catalogue)"
 
 
 def scenario_id(suite_name):
-    match = re.match(r"(S\d\d)_", suite_name)
+    match = re.match(r"(S\d\d+)_", suite_name)
     return match.group(1) if match else None
+
+
+def scenario_order(sid):
+    return int(sid[1:])
 
 
 def numbered(case, kind):
@@ -67,34 +82,55 @@ def numbered(case, kind):
     return [f"{case['name']}: {case[k]}" for k in keys]
 
 
+def failure_text(name, failure):
+    """One failed assertion: "Case: file.cpp:LINE: message" (GoogleTest's text is the
+    location on its first line, the message on the lines after it)."""
+    lines = failure.get("failure", "").strip().splitlines()
+    if not lines:
+        return f"{name}: failed (no message recorded)"
+    location = re.sub(r"^.*[/\\]", "", lines[0].strip())
+    message = "\n".join(line.rstrip() for line in lines[1:] if line.strip())
+    return f"{name}: {location}: {message}" if message else f"{name}: {location}"
+
+
 def load(path):
     """One platform's results: header and per-scenario summaries."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     header = {key: str(data.get(key, "unknown")) for key in HEADER_KEYS}
     header["timestamp"] = data.get("timestamp", "")
-    scenarios = {sid: {"passed": 0, "failed": 0, "skipped": 0, "native": [], "notes": [],
-                       "skips": [], "failures": []} for sid in SCENARIOS}
+
+    def empty():
+        return {"passed": 0, "failed": 0, "skipped": 0, "native": [], "notes": [], "skips": [],
+                "failures": []}
+
+    scenarios = {sid: empty() for sid in SCENARIOS}
     for suite in data.get("testsuites", []):
         sid = scenario_id(suite["name"])
-        if sid not in scenarios:
+        if sid is None:
             continue
+        if sid not in scenarios:
+            print(f"warning: {path}: {sid} is not in report.py's SCENARIOS catalogue", file=sys.stderr)
+            scenarios[sid] = empty()
         entry = scenarios[sid]
         for case in suite.get("testsuite", []):
             name = f"{suite['name']}.{case['name']}"
             if case.get("failures"):
                 entry["failed"] += 1
-                first = case["failures"][0].get("failure", "").strip().splitlines()
-                entry["failures"].append(f"{name}: {first[0] if first else 'failed'}")
+                entry["failures"] += [failure_text(case["name"], f) for f in case["failures"]]
             elif case.get("result") == "SKIPPED" or case.get("status") == "NOTRUN":
                 entry["skipped"] += 1
-                entry["skips"].append(f"{name}: {case.get('skip_reason', 'no reason recorded')}")
+                entry["skips"].append(f"{case['name']}: skipped: {case.get('skip_reason', 'no reason recorded')}")
             else:
                 entry["passed"] += 1
             entry["native"] += numbered(case, "native")
             entry["notes"] += numbered(case, "note")
     for entry in scenarios.values():
         entry["result"] = verdict(entry)
-    return header, scenarios
+    return header, dict(sorted(scenarios.items(), key=lambda item: scenario_order(item[0])))
+
+
+def title_of(sid):
+    return SCENARIOS.get(sid, UNCATALOGUED)
 
 
 def verdict(entry):
@@ -110,11 +146,13 @@ def verdict(entry):
 
 
 def counts(entry):
-    return f"{entry['passed']} passed, {entry['failed']} failed, {entry['skipped']} skipped"
+    parts = [f"{entry[kind]} {kind}" for kind in ("passed", "failed", "skipped") if entry[kind]]
+    return ", ".join(parts) or "no tests"
 
 
 def md_cell(items):
-    return "<br>".join(item.replace("|", "\\|").replace("\n", " ") for item in items) or "—"
+    return "<br>".join(" / ".join(line.strip() for line in item.replace("|", "\\|").splitlines())
+                       for item in items) or "—"
 
 
 def html_list(items):
@@ -123,15 +161,20 @@ def html_list(items):
     return "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>"
 
 
+# Fixed layout: each column keeps its share of the page whatever its text, and long words
+# (test names, paths, messages) wrap, so that nothing is pushed beyond the window.
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #ccc; padding: 6px 8px; vertical-align: top; text-align: left; }
+body { font-family: system-ui, sans-serif; margin: 16px; color: #222; font-size: 14px; }
+h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 24px; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th, td { border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-align: left;
+         overflow-wrap: anywhere; word-break: break-word; }
 th { background: #f0f0f0; }
-td ul { margin: 0; padding-left: 1.2em; }
+td ul { margin: 0; padding-left: 1.1em; }
+li { white-space: pre-wrap; }
 .passed { background: #e3f6e3; } .failed { background: #fbe0e0; }
 .skipped, .passed-some-skipped { background: #fff6d6; } .missing { background: #eee; }
-.summary { margin-bottom: 1em; }
+.num { text-align: right; }
 """
 
 
@@ -141,8 +184,13 @@ def css_class(result):
 
 def page(title, body):
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width\">"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
             f"<body><h1>{html.escape(title)}</h1>{body}</body></html>\n")
+
+
+def colgroup(widths):
+    return "<colgroup>" + "".join(f"<col style=\"width:{w}\">" for w in widths) + "</colgroup>"
 
 
 def totals(scenarios):
@@ -151,60 +199,115 @@ def totals(scenarios):
             for kind in ("passed", "failed", "skipped", "missing")}
 
 
+def id_ranges(ids):
+    """["S03", "S04", "S05", "S09"] -> "S03–S05, S09"."""
+    spans = []
+    for sid in ids:
+        if spans and scenario_order(sid) == scenario_order(spans[-1][1]) + 1:
+            spans[-1][1] = sid
+        else:
+            spans.append([sid, sid])
+    return ", ".join(a if a == b else f"{a}–{b}" for a, b in spans)
+
+
+def attention(scenarios):
+    """The scenarios a reader must look at: "failed: S01; missing: S03–S30"."""
+    parts = []
+    for kind in ("failed", "missing"):
+        ids = [sid for sid, e in scenarios.items() if e["result"] == kind]
+        if ids:
+            parts.append(f"{kind}: {id_ranges(ids)}")
+    return "; ".join(parts)
+
+
+SUMMARY_COLUMNS = ("platform", "compiler", "unisock", "passed", "failed", "skipped", "missing",
+                   "to look at")
+
+
+def summary_rows(loaded):
+    rows = []
+    for header, scenarios in loaded:
+        total = totals(scenarios)
+        rows.append([header["platform"], header["compiler"], header["unisock_version"],
+                     str(total["passed"]), str(total["failed"]), str(total["skipped"]),
+                     str(total["missing"]), attention(scenarios) or "nothing"])
+    return rows
+
+
+def summary_md(loaded):
+    lines = ["| " + " | ".join(SUMMARY_COLUMNS) + " |", "|---|---|---|--:|--:|--:|--:|---|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+              for row in summary_rows(loaded)]
+    return lines
+
+
+def summary_html(loaded):
+    head = "".join(f"<th>{c}</th>" for c in SUMMARY_COLUMNS)
+    body = ""
+    for (_, scenarios), row in zip(loaded, summary_rows(loaded)):
+        total = totals(scenarios)
+        kind = "failed" if total["failed"] else "missing" if total["missing"] else "passed"
+        cells = "".join(f"<td class=\"num\">{html.escape(c)}</td>" if 3 <= i <= 6 else
+                        f"<td>{html.escape(c)}</td>" for i, c in enumerate(row))
+        body += f"<tr class=\"{kind}\">{cells}</tr>"
+    widths = ["14%", "16%", "8%", "7%", "7%", "7%", "7%", "34%"]
+    return f"<table>{colgroup(widths)}<tr>{head}</tr>{body}</table>"
+
+
 def write_single(path, out):
     header, scenarios = load(path)
-    total = totals(scenarios)
-    summary = (f"{total['passed']} passed, {total['failed']} failed, "
-               f"{total['skipped']} skipped, {total['missing']} missing of {len(SCENARIOS)} scenarios")
+    loaded = [(header, scenarios)]
     lines = [f"# unisock conformance report: {header['platform']}", "",
-             f"- platform: {header['platform']}", f"- compiler: {header['compiler']}",
-             f"- unisock: {header['unisock_version']}", f"- run: {header['timestamp']}",
-             f"- scenarios: {summary}", "",
-             "| ID | scenario | result | tests | native behaviour observed | notes | skips and failures |",
-             "|---|---|---|---|---|---|---|"]
+             f"run: {header['timestamp']}; {len(scenarios)} scenarios", ""] + summary_md(loaded) + [
+             "", "| ID | scenario | result | native behaviour observed | notes | failures and skips |",
+             "|---|---|---|---|---|---|"]
     rows = []
-    for sid, title in SCENARIOS.items():
-        e = scenarios[sid]
-        lines.append(f"| {sid} | {title} | {e['result']} | {counts(e)} | {md_cell(e['native'])} | "
-                     f"{md_cell(e['notes'])} | {md_cell(e['skips'] + e['failures'])} |")
+    for sid, e in scenarios.items():
+        title = title_of(sid)
+        lines.append(f"| {sid} | {title} | {e['result']} ({counts(e)}) | {md_cell(e['native'])} | "
+                     f"{md_cell(e['notes'])} | {md_cell(e['failures'] + e['skips'])} |")
         rows.append(f"<tr class=\"{css_class(e['result'])}\"><td>{sid}</td><td>{html.escape(title)}</td>"
-                    f"<td>{html.escape(e['result'])}</td><td>{counts(e)}</td>"
+                    f"<td><b>{html.escape(e['result'])}</b><br>{counts(e)}</td>"
                     f"<td>{html_list(e['native'])}</td><td>{html_list(e['notes'])}</td>"
-                    f"<td>{html_list(e['skips'] + e['failures'])}</td></tr>")
+                    f"<td>{html_list(e['failures'] + e['skips'])}</td></tr>")
     Path(f"{out}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    info = "".join(f"<li><b>{k}</b>: {html.escape(header[k])}</li>"
-                   for k in ("platform", "compiler", "unisock_version", "timestamp"))
-    body = (f"<ul class=\"summary\">{info}<li><b>scenarios</b>: {html.escape(summary)}</li></ul>"
-            "<table><tr><th>ID</th><th>scenario</th><th>result</th><th>tests</th>"
-            "<th>native behaviour observed</th><th>notes</th><th>skips and failures</th></tr>"
+    widths = ["4%", "11%", "10%", "28%", "22%", "25%"]
+    body = (f"<p>run: {html.escape(header['timestamp'])}; {len(scenarios)} scenarios</p>"
+            + summary_html(loaded) + "<h2>Scenarios</h2>"
+            f"<table>{colgroup(widths)}<tr><th>ID</th><th>scenario</th><th>result (tests)</th>"
+            "<th>native behaviour observed</th><th>notes</th><th>failures and skips</th></tr>"
             + "".join(rows) + "</table>")
     Path(f"{out}.html").write_text(page(f"unisock conformance report: {header['platform']}", body),
                                    encoding="utf-8")
-    return total["failed"] == 0
+    return loaded
 
 
 def write_matrix(paths, out):
     loaded = [load(p) for p in paths]
     names = [f"{h['platform']} ({h['compiler']})" for h, _ in loaded]
-    lines = ["# unisock conformance matrix", "",
-             "| ID | scenario | " + " | ".join(names) + " |",
+    ids = sorted({sid for _, scenarios in loaded for sid in scenarios}, key=scenario_order)
+    lines = ["# unisock conformance matrix", ""] + summary_md(loaded) + [
+             "", "| ID | scenario | " + " | ".join(names) + " |",
              "|---|---|" + "---|" * len(names)]
     rows = []
-    for sid, title in SCENARIOS.items():
+    for sid in ids:
         cells_md, cells_html = [], []
         for _, scenarios in loaded:
-            e = scenarios[sid]
-            detail = e["native"] + e["skips"] + e["failures"]
+            e = scenarios.get(sid) or {"result": "missing", "native": [], "skips": [], "failures": []}
+            detail = e["failures"] + e["native"] + e["skips"]
             cells_md.append(f"**{e['result']}**" + ("<br>" + md_cell(detail) if detail else ""))
             cells_html.append(f"<td class=\"{css_class(e['result'])}\"><b>{html.escape(e['result'])}</b>"
                               f"{html_list(detail) if detail else ''}</td>")
-        lines.append(f"| {sid} | {title} | " + " | ".join(cells_md) + " |")
-        rows.append(f"<tr><td>{sid}</td><td>{html.escape(title)}</td>{''.join(cells_html)}</tr>")
+        lines.append(f"| {sid} | {title_of(sid)} | " + " | ".join(cells_md) + " |")
+        rows.append(f"<tr><td>{sid}</td><td>{html.escape(title_of(sid))}</td>{''.join(cells_html)}</tr>")
     Path(f"{out}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
-    body = f"<table><tr><th>ID</th><th>scenario</th>{head}</tr>{''.join(rows)}</table>"
+    share = f"{86 / max(len(names), 1):.2f}%"
+    body = (summary_html(loaded) + "<h2>Scenarios</h2>"
+            f"<table>{colgroup(['4%', '10%'] + [share] * len(names))}"
+            f"<tr><th>ID</th><th>scenario</th>{head}</tr>{''.join(rows)}</table>")
     Path(f"{out}.html").write_text(page("unisock conformance matrix", body), encoding="utf-8")
-    return all(totals(s)["failed"] == 0 for _, s in loaded)
+    return loaded
 
 
 def main(argv):
@@ -218,11 +321,18 @@ def main(argv):
     merge.add_argument("--out", default="conformance-matrix")
     args = parser.parse_args(argv)
     if args.command == "single":
-        ok = write_single(args.results, args.out)
+        loaded = write_single(args.results, args.out)
     else:
-        ok = write_matrix(args.results, args.out)
+        loaded = write_matrix(args.results, args.out)
     print(f"wrote {args.out}.md and {args.out}.html")
-    return 0 if ok else 1
+    status = 0
+    for (header, scenarios), path in zip(loaded, [args.results] if args.command == "single" else args.results):
+        total = totals(scenarios)
+        if total["failed"] or total["missing"]:
+            print(f"{path} ({header['platform']}, {header['compiler']}): {total['failed']} scenarios failed, "
+                  f"{total['missing']} missing ({attention(scenarios)})", file=sys.stderr)
+            status = 1
+    return status
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ static_assert(std::is_constructible_v<const_bytes, const std::array<char, 4>&>);
 static_assert(std::is_constructible_v<const_bytes, std::span<const std::byte>>);
 static_assert(!std::is_constructible_v<const_bytes, const std::vector<int>&>);
 static_assert(!std::is_constructible_v<const_bytes, const std::u16string&>);
+static_assert(!std::is_constructible_v<const_bytes, std::nullptr_t>);
+static_assert(!std::is_constructible_v<const_bytes, const char16_t (&)[3]>);
 static_assert(std::is_constructible_v<mutable_bytes, std::string&>);
 static_assert(std::is_constructible_v<mutable_bytes, std::vector<std::byte>&>);
 static_assert(std::is_constructible_v<mutable_bytes, std::array<char, 4>&>);
@@ -52,6 +54,46 @@ TEST(bytes, string_literal_excludes_the_terminator) {
     EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), "hello");
     const char* c_string = "abc";
     EXPECT_EQ(const_bytes(c_string).size(), 3u);
+}
+
+TEST(bytes, u8_literal_excludes_the_terminator) {
+    EXPECT_EQ(const_bytes(u8"abc").size(), 3u);
+    EXPECT_EQ(const_bytes(u8"\u4e2d").size(), 3u); // 中: three UTF-8 bytes, no NUL
+    const char8_t* c_string = u8"abcd";
+    EXPECT_EQ(const_bytes(c_string).size(), 4u);
+}
+
+// One rule for every char and char8_t array, const or not: up to the first NUL.
+TEST(bytes, char_arrays_are_text_up_to_the_first_nul) {
+    char buffer[8] = "hi";
+    const char constant[8] = "hi";
+    EXPECT_EQ(const_bytes(buffer).size(), 2u);
+    EXPECT_EQ(const_bytes(constant).size(), 2u);
+    EXPECT_EQ(const_bytes(buffer).data(), reinterpret_cast<const std::byte*>(buffer));
+    char8_t utf8_buffer[6] = u8"ok";
+    EXPECT_EQ(const_bytes(utf8_buffer).size(), 2u);
+    EXPECT_EQ(const_bytes("a\0b").size(), 1u);
+    EXPECT_EQ(const_bytes(std::string_view("a\0b", 3)).size(), 3u); // NUL bytes: say how many
+}
+
+TEST(bytes, char_array_without_nul_is_whole_and_not_overrun) {
+    const char letters[3] = {'a', 'b', 'c'};
+    EXPECT_EQ(const_bytes(letters).size(), 3u);
+    char full[2] = {'x', 'y'};
+    EXPECT_EQ(const_bytes(full).size(), 2u);
+}
+
+TEST(bytes, binary_arrays_and_containers_are_whole) {
+    const unsigned char packet[4] = {1, 0, 2, 0};
+    EXPECT_EQ(const_bytes(packet).size(), 4u);
+    const signed char signed_packet[3] = {0, 0, 0};
+    EXPECT_EQ(const_bytes(signed_packet).size(), 3u);
+    const std::byte raw[3]{};
+    EXPECT_EQ(const_bytes(raw).size(), 3u);
+    const std::array<char, 8> array{'h', 'i'}; // a container: its size(), NULs included
+    EXPECT_EQ(const_bytes(array).size(), 8u);
+    char receive_buffer[8] = "hi"; // receiving: the whole capacity
+    EXPECT_EQ(mutable_bytes(receive_buffer).size(), 8u);
 }
 
 TEST(bytes, views_point_at_the_original_storage) {
@@ -92,6 +134,19 @@ TEST(bytes, utf8_text_round_trips_unchanged) {
     ASSERT_EQ(received.size(), text.size());
     EXPECT_TRUE(std::equal(received.begin(), received.end(), text.begin(),
                            [](char a, char8_t b) { return static_cast<unsigned char>(a) == b; }));
+}
+
+TEST(bytes, sent_text_carries_no_terminator) {
+    unisock::socket_pair p = unisock::socketpair();
+    p.second.set_timeout(10s);
+    char buffer[8] = "hi";
+    p.first.sendall(u8"abc");
+    p.first.sendall(buffer);
+    p.first.sendall("!");
+    p.first.close();
+    std::string received;
+    for (std::string part = p.second.recv(64); !part.empty(); part = p.second.recv(64)) received += part;
+    EXPECT_EQ(received, "abchi!");
 }
 
 TEST(bytes, byte_containers_send_and_receive) {

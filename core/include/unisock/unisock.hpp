@@ -1,5 +1,7 @@
 #pragma once
-// Everything in unisock.
+/// @file
+/// Everything in unisock: includes every public header. The API reference of each call
+/// names what it does, the error it gives and its system call on POSIX and on Windows.
 #include "unisock/address.hpp"
 #include "unisock/bytes.hpp"
 #include "unisock/connection.hpp"
@@ -10,3 +12,4 @@
 #include "unisock/stream.hpp"
 #include "unisock/system.hpp"
 #include "unisock/types.hpp"
+#include "unisock/version.hpp"
