@@ -120,7 +120,7 @@ struct broadcast {
 struct v6_only {
     /// Which option this is: option_name::v6_only.
     static constexpr option_name name = option_name::v6_only;
-    /// IPv6 only, or dual-stack when false
+    /// True: IPv6 only; false: dual-stack.
     bool value = true;
 };
 } // namespace option
