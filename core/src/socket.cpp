@@ -25,8 +25,8 @@ public:
             ec = make_error_code(errc::bad_descriptor);
         else if (c == cancelable::yes && (state & canceled_bit) != 0)
             ec = make_error_code(errc::operation_canceled);
-        else
-            ec.clear();
+        else if (ec)
+            ec.clear(); // clear() looks up system_category(): skipped when already clear
     }
     call(const call&) = delete;
     call& operator=(const call&) = delete;

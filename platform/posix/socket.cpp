@@ -215,7 +215,7 @@ std::size_t send_some(handle h, const_bytes data, std::error_code& ec) noexcept 
         ec = last_error();
         return 0;
     }
-    ec.clear();
+    if (ec) ec.clear(); // the hot path: clear() looks up system_category()
     return static_cast<std::size_t>(sent);
 }
 
@@ -225,7 +225,7 @@ std::size_t recv_some(handle h, mutable_bytes buffer, std::error_code& ec) noexc
         ec = last_error();
         return 0;
     }
-    ec.clear();
+    if (ec) ec.clear(); // the hot path: clear() looks up system_category()
     return static_cast<std::size_t>(received);
 }
 

@@ -84,6 +84,8 @@ public:
 private:
     // Receives once into the read buffer; false at end of stream.
     bool fill(std::error_code& ec);
+    bool receive(std::size_t amount, std::error_code& ec);
+    void compact() noexcept;
     void fill_to(std::size_t size, std::error_code& ec);
     std::string readline_buffered(std::size_t max_length, std::error_code& ec);
     std::string take(std::size_t size);
@@ -94,6 +96,7 @@ private:
     std::size_t buffer_size_;
     std::string read_buffer_;
     std::size_t read_pos_ = 0;
+    std::size_t read_end_ = 0;
     std::string write_buffer_;
 };
 
