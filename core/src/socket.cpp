@@ -50,17 +50,13 @@ public:
         : timeout_(timeout) {}
 
     const deadline& get() noexcept {
-        if (!fixed_) {
-            until_ = deadline::for_timeout(timeout_);
-            fixed_ = true;
-        }
-        return until_;
+        if (!until_) until_ = deadline::for_timeout(timeout_);
+        return *until_;
     }
 
 private:
-    std::optional<timeout_duration> timeout_;
-    deadline until_;
-    bool fixed_ = false;
+    const std::optional<timeout_duration>& timeout_;
+    std::optional<deadline> until_;
 };
 
 // How one direction (receiving or sending) learns whether to wait first. After a call
@@ -327,13 +323,6 @@ std::error_code socket::connect_ex(const address& peer) noexcept {
     return ec;
 }
 
-std::size_t socket::send(const_bytes data) {
-    std::error_code ec;
-    const std::size_t sent = send(data, ec);
-    detail::throw_if(ec, "send");
-    return sent;
-}
-
 std::size_t socket::send(const_bytes data, std::error_code& ec) noexcept {
     const call c(*this, ec);
     if (ec) return 0;
@@ -343,10 +332,8 @@ std::size_t socket::send(const_bytes data, std::error_code& ec) noexcept {
         ec);
 }
 
-void socket::sendall(const_bytes data) {
-    std::error_code ec;
-    const std::size_t sent = sendall(data, ec);
-    if (ec) detail::throw_error(ec, "sendall", std::to_string(sent) + " of " + std::to_string(data.size()) + " bytes sent");
+void socket::throw_sendall_error(const std::error_code& ec, std::size_t sent, std::size_t size) {
+    detail::throw_error(ec, "sendall", std::to_string(sent) + " of " + std::to_string(size) + " bytes sent");
 }
 
 std::size_t socket::sendall(const_bytes data, std::error_code& ec) noexcept {
@@ -367,13 +354,6 @@ std::size_t socket::sendall(const_bytes data, std::error_code& ec) noexcept {
         ec = wait_ready(wait_for::writable, until.get());
         if (ec) return total;
     }
-}
-
-std::size_t socket::recv_into(mutable_bytes buffer) {
-    std::error_code ec;
-    const std::size_t received = recv_into(buffer, ec);
-    detail::throw_if(ec, "recv");
-    return received;
 }
 
 std::size_t socket::recv_into(mutable_bytes buffer, std::error_code& ec) noexcept {

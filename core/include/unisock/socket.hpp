@@ -171,21 +171,35 @@ public:
     /// fewer than data.size()). A closed peer gives broken_pipe or connection_reset,
     /// never a signal. POSIX: send(2) with MSG_NOSIGNAL (SO_NOSIGPIPE on macOS). Windows:
     /// send.
-    std::size_t send(const_bytes data);
+    std::size_t send(const_bytes data) {
+        std::error_code ec;
+        const std::size_t sent = send(data, ec);
+        detail::throw_if(ec, "send");
+        return sent;
+    }
     /// send(data), reporting a failure in ec instead of throwing.
     std::size_t send(const_bytes data, std::error_code& ec) noexcept;
 
     /// Sends all of data, under one deadline for the whole buffer when a timeout is set.
     /// The no-throw form returns how many bytes went before the error. POSIX: send(2),
     /// repeated. Windows: send, repeated.
-    void sendall(const_bytes data);
+    void sendall(const_bytes data) {
+        std::error_code ec;
+        const std::size_t sent = sendall(data, ec);
+        if (ec) throw_sendall_error(ec, sent, data.size());
+    }
     /// sendall(data), reporting a failure in ec instead of throwing.
     std::size_t sendall(const_bytes data, std::error_code& ec) noexcept;
 
     /// Receives into buffer: the number of bytes received, 0 at an orderly close by the
     /// peer. POSIX: recv(2). Windows: recv (WSAESHUTDOWN after shutdown(read) reads as
     /// an orderly close, as on POSIX).
-    std::size_t recv_into(mutable_bytes buffer);
+    std::size_t recv_into(mutable_bytes buffer) {
+        std::error_code ec;
+        const std::size_t received = recv_into(buffer, ec);
+        detail::throw_if(ec, "recv");
+        return received;
+    }
     /// recv_into(buffer), reporting a failure in ec instead of throwing.
     std::size_t recv_into(mutable_bytes buffer, std::error_code& ec) noexcept;
 
@@ -385,6 +399,9 @@ private:
     static constexpr std::uint32_t closed_bit = 1;
     static constexpr std::uint32_t canceled_bit = 2;
     static constexpr std::uint32_t one_caller = 4;
+
+    // The throwing sendall's message, built out of line (only on error).
+    [[noreturn]] static void throw_sendall_error(const std::error_code& ec, std::size_t sent, std::size_t size);
 
     // One call in progress (see state_); the rest are defined in socket.cpp.
     class call;
