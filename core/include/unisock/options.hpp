@@ -30,8 +30,11 @@ enum class reuse_policy {
     // Never two live sockets on one address. The default on every OS: nothing on POSIX,
     // SO_EXCLUSIVEADDRUSE on Windows (where plain SO_REUSEADDR would let others steal it).
     exclusive,
-    // Rebind a port whose old connections sit in TIME_WAIT, while two live listeners on
-    // one port still fail: SO_REUSEADDR on POSIX; on Windows neither option is set.
+    // Rebind a port whose old connections sit in TIME_WAIT, while two live sockets on
+    // one port still fail with errc::address_in_use: SO_REUSEADDR on a POSIX stream
+    // socket; nothing on a datagram socket (UDP has no TIME_WAIT, and SO_REUSEADDR there
+    // would let a second live socket take the port and its datagrams), so it reads back
+    // as exclusive there.
     rebind_after_close,
     // Several listeners share one port and the kernel balances connections between them:
     // SO_REUSEPORT on Linux; errc::operation_not_supported elsewhere.
