@@ -61,12 +61,11 @@ bool is_datagram(SOCKET s) noexcept {
     return !get_int_option(s, SOL_SOCKET, SO_TYPE, type) && type == SOCK_DGRAM;
 }
 
-// The error of the send/recv that just failed. On a datagram socket Winsock reports an
-// ICMP port-unreachable as WSAECONNRESET; POSIX calls it ECONNREFUSED, and so do we.
-std::error_code transfer_error(SOCKET s) noexcept {
+// The error of the send/recv that just failed (see transfer_error_of).
+std::error_code transfer_error(SOCKET s, transfer_call call) noexcept {
     const int error = WSAGetLastError(); // before is_datagram's own call can replace it
-    if (error == WSAECONNRESET && is_datagram(s)) return {WSAECONNREFUSED, system_category()};
-    return {error, system_category()};
+    if (error != WSAECONNRESET && error != WSAECONNABORTED) return {error, system_category()};
+    return transfer_error_of(error, call, is_datagram(s));
 }
 
 // WSA_FLAG_OVERLAPPED keeps the socket usable with overlapped I/O (Asio takes the handle
@@ -178,6 +177,12 @@ void local_stream_pair(handle out[2], std::error_code& ec) noexcept {
 }
 
 } // namespace
+
+std::error_code transfer_error_of(int native, transfer_call call, bool datagram) noexcept {
+    if (native == WSAECONNRESET && datagram) return {WSAECONNREFUSED, system_category()};
+    if (native == WSAECONNABORTED && call == transfer_call::send) return {WSAECONNRESET, system_category()};
+    return {native, system_category()};
+}
 
 handle open_socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
     int af = 0;
@@ -313,7 +318,7 @@ std::size_t send_some(handle h, const_bytes data, std::error_code& ec) noexcept 
     const SOCKET s = as_socket(h);
     const int sent = ::send(s, reinterpret_cast<const char*>(data.data()), clamp_length(data.size()), 0);
     if (sent == SOCKET_ERROR) {
-        ec = transfer_error(s);
+        ec = transfer_error(s, transfer_call::send);
         return 0;
     }
     ec.clear();
@@ -324,7 +329,7 @@ std::size_t recv_some(handle h, mutable_bytes buffer, std::error_code& ec) noexc
     const SOCKET s = as_socket(h);
     const int received = ::recv(s, reinterpret_cast<char*>(buffer.data()), clamp_length(buffer.size()), 0);
     if (received == SOCKET_ERROR) {
-        ec = transfer_error(s);
+        ec = transfer_error(s, transfer_call::receive);
         // After shutdown(read) POSIX recv reports end of stream; Winsock fails with
         // WSAESHUTDOWN. Both read as an orderly close here.
         if (ec.value() == WSAESHUTDOWN) ec.clear();
@@ -342,7 +347,7 @@ std::size_t send_to(handle h, const_bytes data, const address& peer, std::error_
     const int sent = ::sendto(s, reinterpret_cast<const char*>(data.data()), clamp_length(data.size()), 0,
                             to.get(), to.length);
     if (sent == SOCKET_ERROR) {
-        ec = transfer_error(s);
+        ec = transfer_error(s, transfer_call::send);
         return 0;
     }
     return static_cast<std::size_t>(sent);
@@ -356,7 +361,7 @@ std::size_t recv_from(handle h, mutable_bytes buffer, address& sender, std::erro
     const int received = ::recvfrom(s, reinterpret_cast<char*>(buffer.data()), clamp_length(buffer.size()), 0,
                                   from.get(), &from.length);
     if (received == SOCKET_ERROR) {
-        ec = transfer_error(s);
+        ec = transfer_error(s, transfer_call::receive);
         return 0;
     }
     sender = from_native(from, ec);
