@@ -2,12 +2,14 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mswsock.h>
+#include <mstcpip.h>
 #include <windows.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <optional>
 #include <iterator>
 #include <string>
 #include <utility>
@@ -44,17 +46,34 @@ std::error_code make_not_inheritable(SOCKET s) noexcept {
     return {};
 }
 
+// Older mingw-w64 headers lack this one; the value is the Windows SDK's.
+#ifndef SIO_UDP_NETRESET
+#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
+
+} // namespace
+
 // SIO_UDP_CONNRESET: whether an ICMP port-unreachable surfaces as WSAECONNRESET on the
-// next recv. Off on unconnected sockets (any stranger's unreachable would otherwise fail
-// our recvfrom), on once connected (a connected UDP socket reports it, as on POSIX).
+// next recv; SIO_UDP_NETRESET: whether an ICMP time-exceeded (TTL expired) surfaces as
+// WSAENETRESET. Both off on unconnected sockets (any stranger's ICMP would otherwise fail
+// our recvfrom), on once connected (a connected UDP socket reports them, as on POSIX).
+const unsigned long udp_reset_controls[2] = {SIO_UDP_CONNRESET, SIO_UDP_NETRESET};
+
 std::error_code report_udp_resets(SOCKET s, bool report) noexcept {
     BOOL value = report ? TRUE : FALSE;
-    DWORD returned = 0;
-    if (WSAIoctl(s, SIO_UDP_CONNRESET, &value, sizeof value, nullptr, 0, &returned, nullptr,
-                 nullptr) == SOCKET_ERROR)
+    for (const unsigned long control : udp_reset_controls) {
+        DWORD returned = 0;
+        if (WSAIoctl(s, control, &value, sizeof value, nullptr, 0, &returned, nullptr, nullptr) != SOCKET_ERROR)
+            continue;
+        // A provider that does not know SIO_UDP_NETRESET (Wine) has no such reports to switch.
+        if (control == SIO_UDP_NETRESET && (WSAGetLastError() == WSAEINVAL || WSAGetLastError() == WSAEOPNOTSUPP))
+            continue;
         return last_error();
+    }
     return {};
 }
+
+namespace {
 
 bool is_datagram(SOCKET s) noexcept {
     int type = 0;
@@ -224,7 +243,20 @@ void adopt_socket(handle h, address_family& f, socket_type& t, std::error_code& 
     t = *type;
 }
 
+namespace {
+
+// closesocket on a non-blocking socket with a non-zero linger time fails with
+// WSAEWOULDBLOCK instead of waiting: the socket is switched to blocking first, so the
+// close waits up to the time, as options.hpp says.
+void block_if_lingering(SOCKET s) noexcept {
+    std::optional<std::chrono::seconds> linger;
+    if (!get_linger(as_handle(s), linger) && linger && linger->count() > 0) set_non_blocking(s, false);
+}
+
+} // namespace
+
 std::error_code close_socket(handle h) noexcept {
+    block_if_lingering(as_socket(h));
     if (::closesocket(as_socket(h)) == SOCKET_ERROR) return last_error();
     return {};
 }
@@ -292,12 +324,31 @@ handle accept_socket(handle h, address& peer, std::error_code& ec) noexcept {
     return as_handle(s);
 }
 
+// Windows answers a refused SYN by retrying it, so a connect to a closed loopback port
+// takes about 2 s to fail, where POSIX refuses at once. No SYN retransmissions on a
+// loopback connect (SIO_TCP_INITIAL_RTO, Windows 8+) makes it fail at once too: a
+// loopback SYN is never lost, so a retry can only meet the same refusal. A Windows that
+// does not know the control only stays slow, so its failure is not an error.
+namespace {
+
+void refuse_loopback_at_once(SOCKET s) noexcept {
+    TCP_INITIAL_RTO_PARAMETERS parameters{};
+    parameters.Rtt = TCP_INITIAL_RTO_UNSPECIFIED_RTT;
+    parameters.MaxSynRetransmissions = TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS;
+    DWORD returned = 0;
+    WSAIoctl(s, SIO_TCP_INITIAL_RTO, &parameters, sizeof parameters, nullptr, 0, &returned, nullptr, nullptr);
+}
+
+} // namespace
+
 std::error_code start_connect(handle h, const address& peer) noexcept {
     const SOCKET s = as_socket(h);
     native_address to;
     if (std::error_code ec = to_native(peer, to)) return ec;
     if (peer.family() != address_family::local && is_datagram(s)) {
         if (std::error_code ec = report_udp_resets(s, true)) return ec;
+    } else if (peer.family() != address_family::local && peer.ip().is_loopback()) {
+        refuse_loopback_at_once(s);
     }
     if (::connect(s, to.get(), to.length) == 0) return {};
     const int error = WSAGetLastError();

@@ -34,7 +34,16 @@ enum class reuse_policy {
     // one port still fail with errc::address_in_use: SO_REUSEADDR on a POSIX stream
     // socket; nothing on a datagram socket (UDP has no TIME_WAIT, and SO_REUSEADDR there
     // would let a second live socket take the port and its datagrams), so it reads back
-    // as exclusive there.
+    // as exclusive there. On Windows SO_EXCLUSIVEADDRUSE stays on, as under exclusive:
+    // without it Microsoft's sharing table lets a wildcard and a specific bind share a
+    // live port. Windows has no option between the two, so there this policy is
+    // exclusive and reads back as exclusive. What rebinding over TIME_WAIT does there
+    // (Microsoft Learn, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"): an exclusive bind
+    // fails with errc::address_in_use while a connection accepted by the old socket is
+    // still active or terminating, and succeeds once it is gone; plain Winsock would
+    // rebind over TIME_WAIT only at the price of letting a live port be shared. A
+    // server that must restart at once on Windows lets its clients close first, so the
+    // TIME_WAIT stays on their side.
     rebind_after_close,
     // Several listeners share one port and the kernel balances connections between them:
     // SO_REUSEPORT on Linux; errc::operation_not_supported elsewhere.
@@ -68,7 +77,11 @@ struct no_delay {
     bool value = false;
 };
 // Graceful close waits up to value for unsent data; nullopt = off (close returns at once
-// and the OS sends the rest in the background). Zero seconds is an abortive close.
+// and the OS sends the rest in the background). Zero seconds is an abortive close. With a
+// time set, close() switches the socket to blocking mode before close(2)/closesocket
+// (a non-blocking lingering close fails with WSAEWOULDBLOCK on Windows and does not wait
+// on macOS), so it blocks up to value on every OS, whatever timeout the socket has; what
+// becomes of data still unsent when the time runs out is the OS's choice.
 struct linger {
     static constexpr option_name name = option_name::linger;
     std::optional<std::chrono::seconds> value;
