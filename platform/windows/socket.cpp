@@ -9,8 +9,8 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
-#include <optional>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -18,6 +18,11 @@
 #include "platform/platform.hpp"
 #include "platform/windows/sockaddr.hpp"
 #include "platform/windows/unicode.hpp"
+
+// Older mingw-w64 headers lack this one; the value is the Windows SDK's.
+#ifndef SIO_UDP_NETRESET
+#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
 
 namespace unisock::platform {
 
@@ -45,11 +50,6 @@ std::error_code make_not_inheritable(SOCKET s) noexcept {
     if (!SetHandleInformation(reinterpret_cast<HANDLE>(s), HANDLE_FLAG_INHERIT, 0)) return win32_error();
     return {};
 }
-
-// Older mingw-w64 headers lack this one; the value is the Windows SDK's.
-#ifndef SIO_UDP_NETRESET
-#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
-#endif
 
 } // namespace
 
@@ -324,13 +324,13 @@ handle accept_socket(handle h, address& peer, std::error_code& ec) noexcept {
     return as_handle(s);
 }
 
+namespace {
+
 // Windows answers a refused SYN by retrying it, so a connect to a closed loopback port
 // takes about 2 s to fail, where POSIX refuses at once. No SYN retransmissions on a
 // loopback connect (SIO_TCP_INITIAL_RTO, Windows 8+) makes it fail at once too: a
 // loopback SYN is never lost, so a retry can only meet the same refusal. A Windows that
 // does not know the control only stays slow, so its failure is not an error.
-namespace {
-
 void refuse_loopback_at_once(SOCKET s) noexcept {
     TCP_INITIAL_RTO_PARAMETERS parameters{};
     parameters.Rtt = TCP_INITIAL_RTO_UNSPECIFIED_RTT;
