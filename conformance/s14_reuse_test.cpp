@@ -7,6 +7,7 @@
 // restarts over TIME_WAIT on POSIX (Windows: see options.hpp), and neither it nor the default
 // reuse_policy::exclusive ever lets two live listeners share a port.
 #include "native/reuse_probe.hpp"
+#include "native/udp_probe.hpp"
 #include "support/conformance.hpp"
 
 namespace {
@@ -79,6 +80,7 @@ TEST_F(S14_Reuse, RebindAfterCloseRestartsAServerOverTimeWait) {
 // the port and every datagram sent to it: under rebind_after_close a second live socket
 // is refused, and a closed one's port is free at once.
 TEST_F(S14_Reuse, DatagramPortIsNeverSharedAndRebindsAtOnce) {
+    record_native(conformance::native::raw_two_udp_sockets_with_reuse_address());
     unisock::socket first(address_family::ipv4, socket_type::datagram);
     first.set_option(unisock::option::reuse{reuse_policy::rebind_after_close});
     first.bind(unisock::address::v4_loopback(0));
