@@ -187,6 +187,26 @@ TEST_F(S05_BindListenAccept, WildcardOnASpecificListenersPortIsAddressInUse) {
     }
 }
 
+// A connect to a loopback port nobody listens on is refused; Windows would retry the
+// refused SYN for about 2 s, which unisock switches off on loopback connects
+// (SIO_TCP_INITIAL_RTO): the time is recorded, not asserted.
+TEST_F(S05_BindListenAccept, RefusedLoopbackConnectIsRefused) {
+    record_native(conformance::native::raw_refused_loopback_connect());
+    unisock::socket probe = tcp_socket();
+    probe.bind(unisock::address::v4_loopback(0));
+    const unisock::address nobody = probe.local_address();
+    probe.close();
+    unisock::socket client = tcp_socket();
+    client.set_timeout(patience);
+    const auto start = std::chrono::steady_clock::now();
+    std::error_code ec;
+    client.connect(nobody, ec);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    record_note("unisock connect to a closed loopback port: " + ec.message() + " after " +
+                std::to_string(elapsed.count()) + " ms");
+    EXPECT_EQ(ec, errc::connection_refused) << ec.message();
+}
+
 // Uniform argument checks, whatever the OS would say (EINVAL, EAFNOSUPPORT, WSAEFAULT).
 TEST_F(S05_BindListenAccept, AddressOfTheOtherFamilyIsRefused) {
     unisock::socket v4 = tcp_socket();

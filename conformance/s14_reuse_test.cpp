@@ -4,9 +4,10 @@
 // once, while the port's old connections still sit in TIME_WAIT. The option means
 // different things per OS (on Windows SO_REUSEADDR lets another socket steal a live
 // port), so unisock names the intent instead: reuse_policy::rebind_after_close
-// restarts over TIME_WAIT everywhere, and neither it nor the default
+// restarts over TIME_WAIT on POSIX (Windows: see options.hpp), and neither it nor the default
 // reuse_policy::exclusive ever lets two live listeners share a port.
 #include "native/reuse_probe.hpp"
+#include "native/udp_probe.hpp"
 #include "support/conformance.hpp"
 
 namespace {
@@ -59,15 +60,48 @@ TEST_F(S14_Reuse, RebindAfterCloseRestartsAServerOverTimeWait) {
         record_note(std::string("exclusive bind over TIME_WAIT: ") + (ec ? ec.message() : "succeeded"));
     }
 
+    if (unisock::platform_name() == "windows") {
+        // Windows keeps SO_EXCLUSIVEADDRUSE under rebind_after_close, and Microsoft
+        // documents that an exclusive bind may fail while the old connection terminates
+        // (options.hpp): recorded, and only address_in_use is allowed.
+        unisock::socket restarted = tcp_socket(reuse_policy::rebind_after_close);
+        std::error_code ec;
+        restarted.bind(unisock::address::v4_loopback(port), ec);
+        record_note(std::string("rebind_after_close over TIME_WAIT on Windows: ") + (ec ? ec.message() : "succeeded"));
+        EXPECT_TRUE(!ec || ec == unisock::errc::address_in_use) << ec.message();
+        return;
+    }
     // The restarted server binds the same port at once and serves again.
     const std::uint16_t again = serve_once_and_close_first(port, reuse_policy::rebind_after_close);
     EXPECT_EQ(again, port);
 }
 
+// UDP has no TIME_WAIT, and Linux's SO_REUSEADDR would let a second live UDP socket take
+// the port and every datagram sent to it: under rebind_after_close a second live socket
+// is refused, and a closed one's port is free at once.
+TEST_F(S14_Reuse, DatagramPortIsNeverSharedAndRebindsAtOnce) {
+    record_native(conformance::native::raw_two_udp_sockets_with_reuse_address());
+    unisock::socket first(address_family::ipv4, socket_type::datagram);
+    first.set_option(unisock::option::reuse{reuse_policy::rebind_after_close});
+    first.bind(unisock::address::v4_loopback(0));
+    const unisock::address port = first.local_address();
+    unisock::socket second(address_family::ipv4, socket_type::datagram);
+    second.set_option(unisock::option::reuse{reuse_policy::rebind_after_close});
+    std::error_code ec;
+    second.bind(port, ec);
+    EXPECT_EQ(ec, unisock::errc::address_in_use) << ec.message();
+    first.close();
+    second.bind(port, ec);
+    EXPECT_FALSE(ec) << ec.message();
+}
+
 TEST_F(S14_Reuse, PolicyReadsBackAsSet) {
     for (const reuse_policy policy : {reuse_policy::exclusive, reuse_policy::rebind_after_close}) {
         unisock::socket sock = tcp_socket(policy);
-        EXPECT_EQ(sock.get_option<unisock::option::reuse>().value, policy);
+        // Windows has no option between the two: rebind_after_close keeps
+        // SO_EXCLUSIVEADDRUSE and reads back as exclusive.
+        const bool exclusive_anyway = unisock::platform_name() == "windows";
+        EXPECT_EQ(sock.get_option<unisock::option::reuse>().value, exclusive_anyway ? reuse_policy::exclusive : policy);
     }
     unisock::socket fresh(address_family::ipv4, socket_type::stream);
     EXPECT_EQ(fresh.get_option<unisock::option::reuse>().value, reuse_policy::exclusive)

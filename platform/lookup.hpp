@@ -46,7 +46,9 @@ resolved_endpoint endpoint_of(int family, int socktype, int protocol, const sock
 template <class Info, class ToUtf8>
 std::vector<resolved_endpoint> endpoints_of(const Info* list, bool canonical_name, ToUtf8 to_utf8) {
     std::vector<resolved_endpoint> endpoints;
-    for (const Info* info = list; info != nullptr; info = info->ai_next) {
+    // The cast is for mingw-w64, whose ADDRINFOEXW points ai_next at a misspelt struct
+    // (addrinfoexW); everywhere else ai_next already is an Info*.
+    for (const Info* info = list; info != nullptr; info = reinterpret_cast<const Info*>(info->ai_next)) {
         std::error_code skipped;
         resolved_endpoint endpoint = endpoint_of(info->ai_family, info->ai_socktype, info->ai_protocol, info->ai_addr,
                                                  static_cast<native_length>(info->ai_addrlen), skipped);

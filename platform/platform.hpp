@@ -127,8 +127,14 @@ void close_waker(handle waker) noexcept;
 std::error_code wait(handle h, wait_for what, handle waker, const deadline& until) noexcept;
 
 // ---- resolve.cpp: lookups ----------------------------------------------------------------
+// getaddrinfo / GetAddrInfoW within until: timed_out once it passes (at once if it has
+// passed already), without waiting for the lookup to end. Linux (glibc): getaddrinfo_a,
+// gai_suspend with the time left, gai_cancel. Windows: GetAddrInfoExW overlapped, waited
+// for with the time left, GetAddrInfoExCancel. Elsewhere (macOS): a blocking getaddrinfo
+// once the deadline is checked, so a lookup already running there is not cut short.
+// Without a limit: a plain blocking lookup on every OS.
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
-                                       const resolve_hints& hints, std::error_code& ec);
+                                       const resolve_hints& hints, const deadline& until, std::error_code& ec);
 std::string host_name(std::error_code& ec);
 std::string name_of_address(const ip_address& ip, std::error_code& ec);
 std::uint16_t service_port(std::string_view service, std::string_view protocol, std::error_code& ec);

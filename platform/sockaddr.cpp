@@ -19,8 +19,10 @@ void store_native(const Native& value, native_address& out) noexcept {
 
 // An unnamed Unix-domain socket (a client that never bound, a socketpair end) comes back
 // with no path at all, or (Windows) with a path of NULs. A Linux abstract name starts
-// with NUL and runs to the length the kernel reports; a path ends at its first NUL.
-address local_from_native(const sockaddr* sa, native_length length, std::error_code& ec) {
+// with NUL and runs to the length the kernel reports (NULs inside included); a path ends
+// at its first NUL, or fills sun_path without one. Either is held as it came, whatever
+// its length: a sender's or peer's name never fails the call.
+address local_from_native(const sockaddr* sa, native_length length) {
     const auto path_offset = static_cast<native_length>(offsetof(sockaddr_un, sun_path));
     if (length <= path_offset) return address::local_unnamed();
     const char* path = reinterpret_cast<const sockaddr_un*>(sa)->sun_path;
@@ -28,12 +30,11 @@ address local_from_native(const sockaddr* sa, native_length length, std::error_c
                                             sizeof(sockaddr_un::sun_path));
     if (abstract_local_names && path[0] == '\0') {
         if (room == 1) return address::local_unnamed();
-        return address::local(std::string_view(path, room), ec);
+        return address::local_as_received(std::string_view(path, room));
     }
     std::size_t size = 0;
     while (size < room && path[size] != '\0') ++size;
-    if (size == 0) return address::local_unnamed();
-    return address::local(std::string_view(path, size), ec);
+    return address::local_as_received(std::string_view(path, size));
 }
 
 } // namespace
@@ -101,13 +102,16 @@ std::error_code native_family_and_type(address_family f, socket_type t, int& af,
 
 std::error_code local_to_native(std::string_view path, native_address& out) noexcept {
     sockaddr_un un{};
-    // address::local already enforces the portable limit; this guards the copy itself.
-    if (path.size() >= sizeof un.sun_path) return make_error_code(errc::name_too_long);
+    // address::local enforces the portable limit on names made here; a name the OS
+    // handed back may fill sun_path: an abstract name (its length is part of it) or a path
+    // without the terminating NUL, as the kernel reported it.
+    if (path.size() > sizeof un.sun_path) return make_error_code(errc::name_too_long);
     un.sun_family = AF_UNIX;
     std::memcpy(un.sun_path, path.data(), path.size());
     store_native(un, out);
     const bool abstract = !path.empty() && path.front() == '\0';
-    out.length = static_cast<native_length>(offsetof(sockaddr_un, sun_path) + path.size() + (abstract ? 0 : 1));
+    const std::size_t terminator = abstract || path.size() == sizeof un.sun_path ? 0 : 1;
+    out.length = static_cast<native_length>(offsetof(sockaddr_un, sun_path) + path.size() + terminator);
     return {};
 }
 
@@ -156,7 +160,7 @@ address from_native(const sockaddr* sa, native_length length, std::error_code& e
         result.set_flow_info(ntohl(in6.sin6_flowinfo));
         return result;
     }
-    case AF_UNIX: return local_from_native(sa, length, ec);
+    case AF_UNIX: return local_from_native(sa, length);
     default: ec = make_error_code(errc::address_family_not_supported); return {};
     }
 }

@@ -9,6 +9,9 @@
 #include <sys/socket.h>
 #endif
 
+#include <chrono>
+#include <string>
+
 #include "native/raw_tcp.hpp"
 
 namespace conformance::native {
@@ -77,6 +80,22 @@ std::string raw_second_bind_wildcard_over_specific() {
         result = second_bind_outcome(raw::local_port(first), true);
     raw::close(first);
     return "no options, 127.0.0.1 listening, bind 0.0.0.0 on its port: " + result;
+}
+
+std::string raw_refused_loopback_connect() {
+    // A port that was free a moment ago and has no listener now.
+    const raw::handle probe = raw::tcp_socket();
+    const bool bound = raw::bind_loopback(probe, 0);
+    const std::uint16_t port = raw::local_port(probe);
+    raw::close(probe);
+    if (!bound) return "refused loopback connect: no free port: " + raw::last_error_text();
+    const raw::handle h = raw::tcp_socket();
+    const auto start = std::chrono::steady_clock::now();
+    const bool connected = raw::connect_loopback(h, port);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    const std::string result = connected ? "connected (someone took the port)" : raw::last_error_text();
+    raw::close(h);
+    return "blocking connect to a closed loopback port: " + result + " after " + std::to_string(elapsed.count()) + " ms";
 }
 
 } // namespace conformance::native

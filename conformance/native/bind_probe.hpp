@@ -19,4 +19,8 @@ std::string raw_second_bind_specific_over_wildcard();
 // (Linux refuses; Windows lets the wildcard in beside the specific address).
 std::string raw_second_bind_wildcard_over_specific();
 
+// A blocking connect to a loopback port nobody listens on, timed (Linux and macOS refuse
+// at once; Windows retries the refused SYN for about 2 s before WSAECONNREFUSED).
+std::string raw_refused_loopback_connect();
+
 } // namespace conformance::native

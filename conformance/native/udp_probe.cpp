@@ -153,4 +153,21 @@ udp_probe_result raw_udp_unreachable_connected() {
     return {"connected UDP to a closed port, send then recv: " + result, reported};
 }
 
+std::string raw_two_udp_sockets_with_reuse_address() {
+    ensure_started();
+    const auto first = static_cast<raw::handle>(::socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+    const auto second = static_cast<raw::handle>(::socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+    std::string result;
+    if (!raw::set_reuse_address(first) || !raw::bind_loopback(first, 0)) {
+        result = "first socket failed: " + raw::last_error_text();
+    } else if (!raw::set_reuse_address(second) || !raw::bind_loopback(second, local_port(first))) {
+        result = "second bind refused with " + raw::last_error_text();
+    } else {
+        result = "second bind succeeded: two live UDP sockets on one port";
+    }
+    raw::close(first);
+    raw::close(second);
+    return "SO_REUSEADDR on two UDP sockets: " + result;
+}
+
 } // namespace conformance::native

@@ -20,4 +20,8 @@ struct udp_probe_result {
 // Windows; Wine reports nothing).
 udp_probe_result raw_udp_unreachable_connected();
 
+// Two UDP sockets on one loopback port, both with SO_REUSEADDR (Linux lets the second in,
+// and it then takes the datagrams; Windows and macOS refuse it).
+std::string raw_two_udp_sockets_with_reuse_address();
+
 } // namespace conformance::native

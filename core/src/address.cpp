@@ -227,6 +227,62 @@ std::string describe_path(std::string_view path) {
     return quoted(path);
 }
 
+// The text form of a Unix-domain name (see address.hpp): '%' and every control byte
+// become %HH, and so does a filesystem path's leading '@', which would otherwise read
+// back as an abstract name.
+bool needs_escape(char c) noexcept {
+    const auto byte = static_cast<unsigned char>(c);
+    return c == '%' || byte < 0x20 || byte == 0x7f;
+}
+
+void append_escaped_byte(std::string& out, char c) {
+    constexpr std::string_view digits = "0123456789abcdef";
+    const auto byte = static_cast<unsigned char>(c);
+    out += '%';
+    out += digits[byte >> 4];
+    out += digits[byte & 0xfu];
+}
+
+void append_local_name(std::string& out, std::string_view name) {
+    const bool abstract = !name.empty() && name.front() == '\0';
+    if (abstract) {
+        out += '@';
+        name.remove_prefix(1);
+    } else if (!name.empty() && name.front() == '@') {
+        append_escaped_byte(out, '@');
+        name.remove_prefix(1);
+    }
+    for (const char c : name) {
+        if (needs_escape(c))
+            append_escaped_byte(out, c);
+        else
+            out += c;
+    }
+}
+
+// The name behind the text after "unix:": a leading '@' is the abstract name's NUL, %HH
+// a byte. nullopt for a '%' without two hex digits after it.
+std::optional<std::string> unescape_local_name(std::string_view text) {
+    std::string name;
+    if (text.starts_with('@')) {
+        name += '\0';
+        text.remove_prefix(1);
+    }
+    while (!text.empty()) {
+        if (text.front() != '%') {
+            name += text.front();
+            text.remove_prefix(1);
+            continue;
+        }
+        const auto high = text.size() >= 3 ? hex_value(text[1]) : std::nullopt;
+        const auto low = text.size() >= 3 ? hex_value(text[2]) : std::nullopt;
+        if (!high || !low) return std::nullopt;
+        name += static_cast<char>((*high << 4) | *low);
+        text.remove_prefix(3);
+    }
+    return name;
+}
+
 void append_hex(std::string& out, std::uint16_t value) {
     constexpr std::string_view digits = "0123456789abcdef";
     bool started = false;
@@ -396,6 +452,13 @@ address address::local(std::string_view path, std::error_code& ec) {
     return result;
 }
 
+address address::local_as_received(std::string_view name) {
+    if (name.empty()) return local_unnamed();
+    address result = local_unnamed();
+    result.path_ = name;
+    return result;
+}
+
 address address::local_unnamed() noexcept {
     address result;
     result.is_local_ = true;
@@ -411,10 +474,19 @@ address address::parse(std::string_view text) {
 
 address address::parse(std::string_view text, std::error_code& ec) {
     if (text.starts_with(local_prefix)) {
-        std::string path(text.substr(local_prefix.size()));
-        // "unix:@name" is how to_string() spells an abstract name: read it back the same way.
-        if (path.starts_with('@')) path.front() = '\0';
-        return local(path, ec);
+        // Any name the OS can hand back reads back from its text: the limit is
+        // max_received_local_name, and an abstract name may hold NULs.
+        const std::string_view rest = text.substr(local_prefix.size());
+        const std::optional<std::string> name = unescape_local_name(rest);
+        // Only '@' starts an abstract name; a path holds no NUL.
+        const bool abstract = rest.starts_with('@');
+        ec.clear();
+        if (!name || name->empty() || (!abstract && name->find('\0') != std::string::npos))
+            ec = make_error_code(errc::invalid_argument);
+        else if (name->size() > max_received_local_name)
+            ec = make_error_code(errc::name_too_long);
+        if (ec) return {};
+        return local_as_received(*name);
     }
     const auto result = parse_ip_and_port(text);
     ec = result ? std::error_code{} : make_error_code(errc::invalid_argument);
@@ -424,12 +496,7 @@ address address::parse(std::string_view text, std::error_code& ec) {
 std::string address::to_string() const {
     if (is_local_) {
         std::string out(local_prefix);
-        if (!path_.empty() && path_.front() == '\0') {
-            out += '@';
-            out.append(path_, 1);
-        } else {
-            out += path_;
-        }
+        append_local_name(out, path_);
         return out;
     }
     std::string out;

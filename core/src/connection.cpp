@@ -70,18 +70,21 @@ socket connect_to_host(std::string_view host, std::uint16_t port, std::optional<
         ec = make_error_code(errc::invalid_argument);
         return {};
     }
+    // One deadline covers the lookup and every attempt. A zero timeout stays zero: every
+    // attempt is then non-blocking, as the caller asked, and the lookup blocks as
+    // Python's does (a lookup with no time at all could never succeed).
+    const bool non_blocking = timeout && timeout->count() == 0;
+    const platform::deadline until = platform::deadline::for_timeout(timeout);
     resolve_hints hints;
     hints.type = socket_type::stream;
     operation = "getaddrinfo";
-    const std::vector<resolved_endpoint> endpoints = resolve(host, std::to_string(port), hints, ec);
+    const std::vector<resolved_endpoint> endpoints =
+        resolve(host, std::to_string(port), hints, non_blocking ? std::nullopt : until.remaining_timeout(), ec);
     if (ec) return {};
     if (endpoints.empty()) {
         ec = make_error_code(errc::host_not_found);
         return {};
     }
-    // A zero timeout stays zero: every attempt is then non-blocking, as the caller asked.
-    const bool non_blocking = timeout && timeout->count() == 0;
-    const platform::deadline until = platform::deadline::for_timeout(timeout);
     for (std::size_t i = 0; i < endpoints.size(); ++i) {
         ec.clear(); // only the last address's error is reported
         std::optional<timeout_duration> attempt_timeout = non_blocking ? timeout : time_left(until, ec);

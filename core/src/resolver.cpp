@@ -81,12 +81,18 @@ std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view s
 
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
                                        const resolve_hints& hints, std::error_code& ec) {
+    return resolve(host, service, hints, std::nullopt, ec);
+}
+
+std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
+                                       const resolve_hints& hints, std::optional<timeout_duration> timeout,
+                                       std::error_code& ec) {
     ec = check_hints(hints);
     // The OS reads C strings: a NUL would silently cut the name short.
     if (!ec && (has_nul(host) || has_nul(service))) ec = make_error_code(errc::invalid_argument);
     if (!ec && is_numeric_service_out_of_range(service)) ec = make_error_code(errc::service_not_found);
     if (ec) return {};
-    return platform::resolve(host, service, hints, ec);
+    return platform::resolve(host, service, hints, platform::deadline::for_timeout(timeout), ec);
 }
 
 ip_address gethostbyname(std::string_view name) {

@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 #include "unisock/error.hpp"
+#include "unisock/socket.hpp"
 #include "unisock/system.hpp"
 #include "wine.hpp"
 
@@ -322,7 +325,7 @@ TEST(address, local_path_over_the_limit_is_name_too_long) {
 }
 
 TEST(address, parsed_unix_path_over_the_limit_fails) {
-    const std::string text = "unix:" + std::string(unisock::max_local_path + 1, 'a');
+    const std::string text = "unix:" + std::string(unisock::max_received_local_name + 1, 'a');
     std::error_code ec;
     address::parse(text, ec);
     EXPECT_EQ(ec, errc::name_too_long) << ec.message();
@@ -341,6 +344,55 @@ TEST(address, abstract_name_formats_with_at_sign) {
     EXPECT_EQ(a.family(), address_family::local);
     EXPECT_EQ(a.path(), std::string(name));
     EXPECT_EQ(a.to_string(), "unix:@unisock-test");
+}
+
+// The text form round-trips for every name the OS can hand back: a filesystem path
+// beginning with '@' must not read back as an abstract name, and NULs, '%' and control
+// bytes are escaped as %HH.
+TEST(address, odd_local_names_round_trip_through_text) {
+    const struct {
+        std::string name;
+        const char* text;
+    } rows[] = {
+        {"@x", "unix:%40x"},
+        {"/tmp/@x", "unix:/tmp/@x"},
+        {std::string("\0x", 2), "unix:@x"},
+        {std::string("\0@x", 3), "unix:@@x"},
+        {std::string("\0a\0b", 4), "unix:@a%00b"},
+        {std::string("\0", 1), "unix:@"},
+        {"/tmp/100%", "unix:/tmp/100%25"},
+        {"/tmp/a\nb", "unix:/tmp/a%0ab"},
+        {"/tmp/\xc3\xa9", "unix:/tmp/\xc3\xa9"},
+        {std::string(unisock::max_received_local_name, 'p'), nullptr},
+    };
+    for (const auto& row : rows) {
+        const address a = address::local_as_received(row.name);
+        const std::string text = a.to_string();
+        if (row.text != nullptr) {
+            EXPECT_EQ(text, row.text);
+        }
+        std::error_code ec;
+        const address back = address::parse(text, ec);
+        EXPECT_FALSE(ec) << text << ": " << ec.message();
+        EXPECT_EQ(back, a) << text;
+    }
+}
+
+TEST(address, malformed_escapes_are_invalid_argument) {
+    for (const char* text : {"unix:%", "unix:/a%4", "unix:/a%zz", "unix:/a%00b", "unix:%00"}) {
+        EXPECT_EQ(address_parse_error(text), errc::invalid_argument) << text;
+    }
+}
+
+TEST(address, received_names_are_held_as_they_are) {
+    const std::string long_path(unisock::max_local_path + 4, 'q');
+    EXPECT_EQ(address::local_as_received(long_path).path(), long_path);
+    const std::string with_nul("\0a\0b", 4);
+    EXPECT_EQ(address::local_as_received(with_nul).path(), with_nul);
+    EXPECT_EQ(address::local_as_received(""), address::local_unnamed());
+    // The creation rule stays: address::local refuses both.
+    EXPECT_EQ(local_error(long_path), errc::name_too_long);
+    EXPECT_EQ(local_error(with_nul), errc::invalid_argument);
 }
 
 TEST(address, flow_info_is_kept_but_not_formatted) {
@@ -367,6 +419,71 @@ TEST(address, error_message_names_the_text) {
         EXPECT_EQ(e.portable(), errc::invalid_argument);
         EXPECT_NE(std::string(e.what()).find("1.2.3.4:65536"), std::string::npos) << e.what();
     }
+}
+
+// A sender or peer whose name is legal on Linux but that address::local would not make
+// (an abstract name with a NUL inside, a 104..107-byte path): recv_from returns the
+// datagram and the name as it is, accept reports the peer by that name, and a reply
+// to the sender reaches it.
+std::string unique_suffix() {
+    return std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+TEST(address, recv_from_and_accept_hold_a_sender_name_with_a_nul) {
+    if (!unisock::capabilities().local_abstract || !unisock::capabilities().local_datagram)
+        GTEST_SKIP() << "no abstract Unix-domain datagram sockets on " << unisock::platform_name();
+    using namespace std::chrono_literals;
+    const std::string suffix = unique_suffix();
+    const address odd = address::local_as_received(std::string("\0unisock\0odd-", 13) + suffix);
+    unisock::socket receiver(address_family::local, unisock::socket_type::datagram);
+    receiver.set_timeout(10s);
+    receiver.bind(address::local(std::string(1, '\0') + "unisock-receiver-" + suffix));
+    unisock::socket sender(address_family::local, unisock::socket_type::datagram);
+    sender.set_timeout(10s);
+    sender.bind(odd);
+    sender.send_to(std::string("ping"), receiver.local_address());
+    const unisock::datagram got = receiver.recv_from(64);
+    EXPECT_EQ(got.data, "ping");
+    EXPECT_EQ(got.sender, odd) << got.sender.to_string();
+    receiver.send_to(std::string("pong"), got.sender);
+    EXPECT_EQ(sender.recv_from(64).data, "pong");
+
+    unisock::socket listener(address_family::local, unisock::socket_type::stream);
+    listener.set_timeout(10s);
+    listener.bind(address::local(std::string(1, '\0') + "unisock-listener-" + suffix));
+    listener.listen();
+    unisock::socket client(address_family::local, unisock::socket_type::stream);
+    client.set_timeout(10s);
+    client.bind(odd);
+    client.connect(listener.local_address());
+    const unisock::accepted a = listener.accept();
+    EXPECT_EQ(a.peer, odd) << a.peer.to_string();
+    EXPECT_EQ(a.connection.peer_address(), odd);
+}
+
+TEST(address, recv_from_holds_a_107_byte_sender_path) {
+    if (!unisock::capabilities().local_datagram)
+        GTEST_SKIP() << "no Unix-domain datagram sockets on " << unisock::platform_name();
+    using namespace std::chrono_literals;
+    const std::string suffix = unique_suffix();
+    const std::string prefix = "/tmp/unisock-" + suffix + "-";
+    const std::string path = prefix + std::string(107 - prefix.size(), 'p');
+    unisock::socket sender(address_family::local, unisock::socket_type::datagram);
+    std::error_code ec;
+    sender.bind(address::local_as_received(path), ec);
+    if (ec == errc::name_too_long) GTEST_SKIP() << "a 107-byte path does not fit sun_path on " << unisock::platform_name();
+    ASSERT_FALSE(ec) << ec.message();
+    unisock::socket receiver(address_family::local, unisock::socket_type::datagram);
+    receiver.set_timeout(10s);
+    const std::string receiver_path = "/tmp/unisock-" + suffix + "-r";
+    receiver.bind(address::local(receiver_path));
+    sender.send_to(std::string("ping"), receiver.local_address());
+    const unisock::datagram got = receiver.recv_from(64);
+    std::remove(path.c_str());
+    std::remove(receiver_path.c_str());
+    EXPECT_EQ(got.data, "ping");
+    EXPECT_EQ(got.sender.path(), path);
+    EXPECT_EQ(address::parse(got.sender.to_string()), got.sender);
 }
 
 } // namespace

@@ -101,7 +101,10 @@ TEST(create_server, and_create_connection_on_ipv4_loopback) {
 
 TEST(create_server, server_uses_the_requested_reuse_policy) {
     socket server = unisock::create_server(address::v4_loopback(0));
-    EXPECT_EQ(server.get_option<unisock::option::reuse>().value, unisock::reuse_policy::rebind_after_close);
+    // Windows keeps SO_EXCLUSIVEADDRUSE under rebind_after_close: it reads back as exclusive.
+    const auto expected = unisock::platform_name() == "windows" ? unisock::reuse_policy::exclusive
+                                                                 : unisock::reuse_policy::rebind_after_close;
+    EXPECT_EQ(server.get_option<unisock::option::reuse>().value, expected);
     socket exclusive = unisock::create_server(address::v4_loopback(0), exclusive_options());
     EXPECT_EQ(exclusive.get_option<unisock::option::reuse>().value, unisock::reuse_policy::exclusive);
 }

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -72,6 +74,37 @@ TEST(resolver, numeric_v6) {
         EXPECT_EQ(e.endpoint.ip(), ip_address::v6_loopback());
         EXPECT_EQ(e.endpoint.port(), 443);
     }
+}
+
+// resolve with a timeout: within it the lookup answers as without one; with no time
+// left it is timed_out before any lookup starts. (A resolver that never answers is not
+// tested: that needs a network namespace with its own resolv.conf, more than a unit
+// test should set up.)
+TEST(resolver, lookup_within_a_timeout_answers) {
+    using namespace std::chrono_literals;
+    for (const char* host : {"127.0.0.1", "localhost"}) {
+        std::error_code ec;
+        const auto results = unisock::resolve(host, "80", {}, std::optional<unisock::timeout_duration>(10s), ec);
+        EXPECT_FALSE(ec) << host << ": " << ec.message();
+        ASSERT_FALSE(results.empty()) << host;
+        EXPECT_TRUE(results.front().endpoint.ip().is_loopback()) << results.front().endpoint.to_string();
+    }
+}
+
+TEST(resolver, lookup_with_no_time_left_is_timed_out) {
+    using namespace std::chrono_literals;
+    for (const unisock::timeout_duration timeout : {unisock::timeout_duration::zero(), unisock::timeout_duration(-1s)}) {
+        std::error_code ec;
+        const auto results = unisock::resolve("127.0.0.1", "80", {}, std::optional(timeout), ec);
+        EXPECT_EQ(ec, errc::timed_out) << ec.message();
+        EXPECT_TRUE(results.empty());
+    }
+}
+
+TEST(resolver, checks_come_before_the_timeout) {
+    std::error_code ec;
+    unisock::resolve("127.0.0.1", "70000", {}, std::optional(unisock::timeout_duration::zero()), ec);
+    EXPECT_EQ(ec, errc::service_not_found) << ec.message();
 }
 
 TEST(resolver, numeric_host_refuses_names) {

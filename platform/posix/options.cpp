@@ -44,6 +44,11 @@ int seconds_of(std::chrono::seconds value) noexcept {
     return static_cast<int>(std::min<std::chrono::seconds::rep>(value.count(), INT_MAX));
 }
 
+bool is_datagram(int fd) noexcept {
+    int type = 0;
+    return !get_int_option(fd, SOL_SOCKET, SO_TYPE, type) && type == SOCK_DGRAM;
+}
+
 } // namespace
 
 std::error_code set_linger(handle h, std::optional<std::chrono::seconds> value) noexcept {
@@ -64,8 +69,11 @@ std::error_code get_linger(handle h, std::optional<std::chrono::seconds>& value)
 }
 
 // exclusive: neither option (POSIX refuses a second bind while the first socket lives,
-// and while its connections are in TIME_WAIT). rebind_after_close: SO_REUSEADDR, which
-// on POSIX still refuses a second live listener. load_balanced: SO_REUSEPORT as well.
+// and while its connections are in TIME_WAIT). rebind_after_close: SO_REUSEADDR on a
+// stream socket, which on POSIX still refuses a second live listener; nothing on a
+// datagram socket, where SO_REUSEADDR would let a second live socket take the port (and
+// its datagrams) and where there is no TIME_WAIT to rebind over. load_balanced:
+// SO_REUSEPORT as well.
 std::error_code set_reuse(handle h, reuse_policy policy) noexcept {
     const int fd = as_fd(h);
     if (policy == reuse_policy::load_balanced && !balancing_reuse_option)
@@ -74,7 +82,8 @@ std::error_code set_reuse(handle h, reuse_policy policy) noexcept {
         const int balanced = policy == reuse_policy::load_balanced ? 1 : 0;
         if (std::error_code ec = set_int_option(fd, SOL_SOCKET, *balancing_reuse_option, balanced)) return ec;
     }
-    return set_int_option(fd, SOL_SOCKET, SO_REUSEADDR, policy == reuse_policy::exclusive ? 0 : 1);
+    const bool rebinds_over_time_wait = policy != reuse_policy::exclusive && !is_datagram(fd);
+    return set_int_option(fd, SOL_SOCKET, SO_REUSEADDR, rebinds_over_time_wait ? 1 : 0);
 }
 
 std::error_code get_reuse(handle h, reuse_policy& policy) noexcept {

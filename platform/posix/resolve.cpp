@@ -5,8 +5,11 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
+#include <csignal>
+#include <ctime>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,19 +40,100 @@ const char* or_null(const std::string& text) noexcept { return text.empty() ? nu
 // portable between glibc and macOS): one lookup at a time, copied out under the lock.
 std::mutex service_database;
 
+#if defined(__GLIBC__)
+// glibc's getaddrinfo_a runs the lookup on its own thread, so the caller can stop waiting
+// when the deadline passes. The request lives on the heap, owned by the caller and by the
+// completion notice (SIGEV_THREAD) alike: whichever lets go last frees it, so a lookup
+// that outlives its caller (gai_cancel cannot stop one already running) never writes into
+// freed memory. A cancelled request sends no notice: the caller lets go for it as well.
+struct async_lookup {
+    std::string host;
+    std::string service;
+    addrinfo hints{};
+    gaicb request{};
+    std::atomic<int> owners{2};
+};
+
+void release(async_lookup* lookup) noexcept {
+    if (lookup->owners.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    if (lookup->request.ar_result != nullptr) ::freeaddrinfo(lookup->request.ar_result);
+    delete lookup;
+}
+
+void lookup_done(sigval value) { release(static_cast<async_lookup*>(value.sival_ptr)); }
+
+timespec timespec_of(deadline::duration time) noexcept {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(time);
+    timespec result{};
+    result.tv_sec = static_cast<std::time_t>(seconds.count());
+    result.tv_nsec = static_cast<long>((time - seconds).count());
+    return result;
+}
+
+// getaddrinfo's result code; EAI_AGAIN with timed_out set when the deadline passed first.
+int lookup_within(const std::string& host, const std::string& service, const addrinfo& hints,
+                  const deadline& until, addrinfo*& found, bool& timed_out) {
+    auto* lookup = new async_lookup{host, service, hints};
+    lookup->request.ar_name = or_null(lookup->host);
+    lookup->request.ar_service = or_null(lookup->service);
+    lookup->request.ar_request = &lookup->hints;
+    sigevent notice{};
+    notice.sigev_notify = SIGEV_THREAD;
+    notice.sigev_notify_function = lookup_done;
+    notice.sigev_value.sival_ptr = lookup;
+    gaicb* requests[1] = {&lookup->request};
+    if (const int started = ::getaddrinfo_a(GAI_NOWAIT, requests, 1, &notice); started != 0) {
+        delete lookup;
+        return started;
+    }
+    const gaicb* const waiting[1] = {&lookup->request};
+    while (::gai_error(&lookup->request) == EAI_INPROGRESS) {
+        if (until.has_passed()) {
+            timed_out = true;
+            const int cancelled = ::gai_cancel(&lookup->request);
+            release(lookup);
+            if (cancelled == EAI_CANCELED) release(lookup);
+            return EAI_AGAIN;
+        }
+        const timespec left = timespec_of(until.remaining());
+        ::gai_suspend(waiting, 1, &left); // EAI_INTR and EAI_AGAIN: the loop looks again
+    }
+    const int result = ::gai_error(&lookup->request);
+    found = lookup->request.ar_result;
+    lookup->request.ar_result = nullptr;
+    release(lookup);
+    return result;
+}
+#endif
+
+int lookup(const std::string& host, const std::string& service, const addrinfo& hints, const deadline& until,
+           addrinfo*& found, bool& timed_out) {
+#if defined(__GLIBC__)
+    if (until.is_limited()) return lookup_within(host, service, hints, until, found, timed_out);
+#endif
+    static_cast<void>(until);
+    static_cast<void>(timed_out);
+    return ::getaddrinfo(or_null(host), or_null(service), &hints, &found);
+}
+
 } // namespace
 
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
-                                       const resolve_hints& hints, std::error_code& ec) {
+                                       const resolve_hints& hints, const deadline& until, std::error_code& ec) {
     addrinfo wanted{};
     ec = to_native_hints(hints, wanted);
     if (ec) return {};
+    if (until.has_passed()) {
+        ec = make_error_code(errc::timed_out);
+        return {};
+    }
 
     const std::string host_text(host);
     const std::string service_text(service);
     addrinfo* found = nullptr;
-    if (const int result = ::getaddrinfo(or_null(host_text), or_null(service_text), &wanted, &found); result != 0) {
-        ec = resolver_error(result);
+    bool timed_out = false;
+    if (const int result = lookup(host_text, service_text, wanted, until, found, timed_out); result != 0) {
+        ec = timed_out ? make_error_code(errc::timed_out) : resolver_error(result);
         return {};
     }
     const addrinfo_list list(found);

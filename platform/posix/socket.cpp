@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <optional>
 
 #include "platform/loopback_pair.hpp"
 #include "platform/platform.hpp"
@@ -151,7 +153,20 @@ void adopt_socket(handle h, address_family& f, socket_type& t, std::error_code& 
     t = *portable;
 }
 
+namespace {
+
+// A close with a linger time waits for unsent data only on a blocking socket on macOS
+// (and on Windows): the socket is switched to blocking first, so close() waits up to the
+// time on every OS, as options.hpp says. Linux lingers either way.
+void block_if_lingering(handle h) noexcept {
+    std::optional<std::chrono::seconds> linger;
+    if (!get_linger(h, linger) && linger && linger->count() > 0) set_non_blocking(as_fd(h), false);
+}
+
+} // namespace
+
 std::error_code close_socket(handle h) noexcept {
+    block_if_lingering(h);
     // Never retried: after EINTR the descriptor is already gone on Linux, and a retry
     // could close a descriptor another thread has just been given.
     if (::close(as_fd(h)) != 0 && errno != EINTR) return last_error();

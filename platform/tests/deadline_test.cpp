@@ -1,10 +1,12 @@
 // The one deadline type: the overflow rule and the passing of time.
 #include "platform/deadline.hpp"
+#include "platform/platform.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <optional>
+#include <system_error>
 
 namespace {
 
@@ -49,6 +51,33 @@ TEST(deadline, a_short_limit_passes) {
     while (!soon.has_passed()) {
     }
     EXPECT_EQ(soon.remaining(), deadline::duration::zero());
+}
+
+// platform::resolve within a deadline: the lookup of each backend (getaddrinfo_a on
+// glibc, GetAddrInfoExW overlapped on Windows) answers inside it, and a deadline that
+// has passed is timed_out before any lookup starts.
+TEST(deadline_resolve, numeric_and_local_names_answer_within_a_deadline) {
+    for (const char* host : {"127.0.0.1", "::1", "localhost"}) {
+        std::error_code ec;
+        const auto results = unisock::platform::resolve(host, "80", {}, deadline::after(10s), ec);
+        EXPECT_FALSE(ec) << host << ": " << ec.message();
+        EXPECT_FALSE(results.empty()) << host;
+    }
+}
+
+TEST(deadline_resolve, a_passed_deadline_is_timed_out) {
+    std::error_code ec;
+    const auto results = unisock::platform::resolve("127.0.0.1", "80", {}, deadline::after(0s), ec);
+    EXPECT_EQ(ec, unisock::errc::timed_out) << ec.message();
+    EXPECT_TRUE(results.empty());
+}
+
+TEST(deadline_resolve, errors_within_a_deadline_are_the_resolver_s) {
+    unisock::resolve_hints hints;
+    hints.numeric_host = true;
+    std::error_code ec;
+    unisock::platform::resolve("not-a-number.invalid", "80", hints, deadline::after(10s), ec);
+    EXPECT_EQ(ec, unisock::errc::host_not_found) << ec.message();
 }
 
 } // namespace

@@ -44,6 +44,37 @@ TEST(shared_sockaddr, local_path_round_trips) {
     EXPECT_EQ(round_trip(path), path);
 }
 
+// Names the OS can hand back but address::local would not make: a path filling
+// sun_path (Linux: 104..108 bytes, the last without a terminating NUL) and, on Linux,
+// an abstract name with NULs inside. Each is held as it came and converts back to the
+// same bytes, so a reply to such a sender reaches it.
+TEST(shared_sockaddr, every_local_name_the_os_hands_back_is_held) {
+    constexpr std::size_t room = sizeof(sockaddr_un::sun_path);
+    for (const std::size_t size : {unisock::max_local_path + 1, room - 1, room}) {
+        sockaddr_un un{};
+        un.sun_family = AF_UNIX;
+        std::memset(un.sun_path, 'p', size);
+        const auto length = static_cast<platform::native_length>(offsetof(sockaddr_un, sun_path) + size +
+                                                                 (size < room ? 1 : 0));
+        std::error_code ec;
+        const address got = platform::from_native(reinterpret_cast<const sockaddr*>(&un), length, ec);
+        EXPECT_FALSE(ec) << size << "-byte path: " << ec.message();
+        EXPECT_EQ(got.path(), std::string(size, 'p'));
+        EXPECT_EQ(round_trip(got), got) << size << "-byte path";
+    }
+    if (!platform::abstract_local_names) return;
+    const std::string abstract("\0a\0b\0", 5);
+    sockaddr_un un{};
+    un.sun_family = AF_UNIX;
+    std::memcpy(un.sun_path, abstract.data(), abstract.size());
+    const auto length = static_cast<platform::native_length>(offsetof(sockaddr_un, sun_path) + abstract.size());
+    std::error_code ec;
+    const address got = platform::from_native(reinterpret_cast<const sockaddr*>(&un), length, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(got.path(), abstract);
+    EXPECT_EQ(round_trip(got), got);
+}
+
 // One rule on every OS: no bytes at all (Linux's recvfrom from an unbound Unix-domain
 // sender) is an unnamed local address, never 0.0.0.0:0 (what Windows' copy gave).
 TEST(shared_sockaddr, too_short_an_address_is_unnamed_local) {

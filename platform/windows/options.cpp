@@ -88,16 +88,21 @@ std::error_code get_linger(handle h, std::optional<std::chrono::seconds>& value)
 }
 
 // SO_REUSEADDR is never set: on Windows it lets another socket bind over a live listener
-// (port theft). A new listener may bind over TIME_WAIT connections as long as neither
-// socket asked for SO_EXCLUSIVEADDRUSE, which is what rebind_after_close needs.
+// (port theft). SO_EXCLUSIVEADDRUSE stays on under exclusive and rebind_after_close
+// alike: without it Microsoft's sharing table lets a wildcard bind succeed over a
+// specific one (and the reverse under the same user), two live listeners on one port.
+// Windows has no option between the two, so rebind_after_close is exclusive there (see
+// options.hpp for what that means over TIME_WAIT) and reads back as exclusive.
 std::error_code set_reuse(handle h, reuse_policy policy) noexcept {
     const SOCKET s = as_socket(h);
     if (policy == reuse_policy::load_balanced) return make_error_code(errc::operation_not_supported);
     // SO_EXCLUSIVEADDRUSE is refused while SO_REUSEADDR is on (an adopted socket's).
     if (std::error_code ec = set_int_option(s, SOL_SOCKET, SO_REUSEADDR, 0)) return ec;
-    return set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, policy == reuse_policy::exclusive ? 1 : 0);
+    return set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
 }
 
+// An adopted socket may carry neither option (plain Winsock sharing): that reads as
+// rebind_after_close, the policy that allows more than exclusive.
 std::error_code get_reuse(handle h, reuse_policy& policy) noexcept {
     int exclusive = 0;
     if (std::error_code ec = get_int_option(as_socket(h), SOL_SOCKET, SO_EXCLUSIVEADDRUSE, exclusive)) return ec;

@@ -7,6 +7,8 @@
 #include <iphlpapi.h>
 #include <netioapi.h>
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -14,6 +16,15 @@
 #include "platform/platform.hpp"
 #include "platform/windows/sockaddr.hpp"
 #include "platform/windows/unicode.hpp"
+
+// Declared by the Windows SDK's ws2tcpip.h (Windows 8+), missing from mingw-w64's;
+// ws2_32 exports both.
+#if defined(__MINGW32__)
+extern "C" {
+WINSOCK_API_LINKAGE INT WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle);
+WINSOCK_API_LINKAGE INT WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped);
+}
+#endif
 
 namespace unisock::platform {
 
@@ -32,21 +43,75 @@ std::error_code resolver_error(int code) noexcept { return {code, resolver_categ
 const wchar_t* or_null(const std::wstring& text) noexcept { return text.empty() ? nullptr : text.c_str(); }
 const char* or_null(const std::string& text) noexcept { return text.empty() ? nullptr : text.c_str(); }
 
+struct addrinfoex_deleter {
+    void operator()(ADDRINFOEXW* list) const noexcept { FreeAddrInfoExW(list); }
+};
+using addrinfoex_list = std::unique_ptr<ADDRINFOEXW, addrinfoex_deleter>;
+
+// The time left in whole milliseconds, rounded up so that a wait never ends before the
+// deadline, and below INFINITE.
+DWORD milliseconds_left(const deadline& until) noexcept {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until.remaining()).count();
+    return static_cast<DWORD>(std::min<long long>(left, INFINITE - 1));
+}
+
+// GetAddrInfoExW overlapped: Winsock runs the lookup and signals the event; the caller
+// waits for it with the time left, and once the deadline passes cancels it
+// (GetAddrInfoExCancel) and waits for the cancellation to complete, so that nothing
+// writes into this frame after it returns. The result code; timed_out when the
+// cancellation, not the lookup, ended it.
+int lookup_within(const std::wstring& host, const std::wstring& service, const ADDRINFOEXW& hints,
+                  const deadline& until, ADDRINFOEXW*& found, bool& timed_out) noexcept {
+    OVERLAPPED overlapped{};
+    overlapped.hEvent = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    if (overlapped.hEvent == nullptr) return static_cast<int>(GetLastError());
+    HANDLE lookup = nullptr;
+    int result = GetAddrInfoExW(or_null(host), or_null(service), NS_ALL, nullptr, &hints, &found, nullptr,
+                                &overlapped, nullptr, &lookup);
+    if (result == WSA_IO_PENDING) {
+        if (WaitForSingleObject(overlapped.hEvent, milliseconds_left(until)) == WAIT_TIMEOUT) {
+            GetAddrInfoExCancel(&lookup);
+            WaitForSingleObject(overlapped.hEvent, INFINITE);
+        }
+        result = GetAddrInfoExOverlappedResult(&overlapped);
+        timed_out = result != 0 && until.has_passed();
+    }
+    CloseHandle(overlapped.hEvent);
+    return result;
+}
+
 } // namespace
 
-// Text that is not UTF-8 fails with invalid_argument.
+// Text that is not UTF-8 fails with invalid_argument. Without a limit: GetAddrInfoW.
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
-                                       const resolve_hints& hints, std::error_code& ec) {
+                                       const resolve_hints& hints, const deadline& until, std::error_code& ec) {
     ec = ensure_initialized();
     if (ec) return {};
     ADDRINFOW wanted{};
     ec = to_native_hints(hints, wanted);
     if (ec) return {};
+    if (until.has_passed()) {
+        ec = make_error_code(errc::timed_out);
+        return {};
+    }
 
     const std::wstring host_text = widen(host, ec);
     if (ec) return {};
     const std::wstring service_text = widen(service, ec);
     if (ec) return {};
+    if (until.is_limited()) {
+        ADDRINFOEXW wanted_ex{};
+        static_cast<void>(to_native_hints(hints, wanted_ex)); // checked above
+        ADDRINFOEXW* found = nullptr;
+        bool timed_out = false;
+        if (const int result = lookup_within(host_text, service_text, wanted_ex, until, found, timed_out); result != 0) {
+            ec = timed_out ? make_error_code(errc::timed_out) : resolver_error(result);
+            return {};
+        }
+        const addrinfoex_list list(found);
+        ec.clear();
+        return endpoints_of(list.get(), hints.canonical_name, [](const wchar_t* name) { return narrow(name); });
+    }
     ADDRINFOW* found = nullptr;
     if (const int result = GetAddrInfoW(or_null(host_text), or_null(service_text), &wanted, &found); result != 0) {
         ec = resolver_error(result);

@@ -19,6 +19,21 @@ std::error_code ensure_initialized() noexcept;
 // except that WSAEWOULDBLOCK, which Winsock reports there, reads as errc::in_progress.
 const std::error_category& connect_category() noexcept;
 
+// Which call failed, for transfer_error_of.
+enum class transfer_call { send, receive };
+
+// The portable reading of a failed send/recv's WSA code, where Winsock's differs from
+// POSIX's. A datagram socket's WSAECONNRESET is an ICMP port-unreachable: POSIX calls it
+// ECONNREFUSED, and so does this. A send to a peer that has gone can fail with
+// WSAECONNABORTED, which the contract's send row (broken_pipe or connection_reset) reads
+// as WSAECONNRESET. Every other code is kept as it is.
+std::error_code transfer_error_of(int native, transfer_call call, bool datagram) noexcept;
+
+// The WSAIoctl codes that switch ICMP error reporting on a UDP socket (SIO_UDP_CONNRESET,
+// SIO_UDP_NETRESET), and the switch itself: off while unconnected, on once connected.
+extern const unsigned long udp_reset_controls[2];
+std::error_code report_udp_resets(SOCKET s, bool report) noexcept;
+
 // SOCKET is an unsigned pointer-sized integer; INVALID_SOCKET (~0) becomes -1.
 inline SOCKET as_socket(handle h) noexcept { return as_native(h); }
 inline handle as_handle(SOCKET s) noexcept { return static_cast<handle>(s); }

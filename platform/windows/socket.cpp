@@ -2,6 +2,7 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mswsock.h>
+#include <mstcpip.h>
 #include <windows.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <climits>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -16,6 +18,11 @@
 #include "platform/platform.hpp"
 #include "platform/windows/sockaddr.hpp"
 #include "platform/windows/unicode.hpp"
+
+// Older mingw-w64 headers lack this one; the value is the Windows SDK's.
+#ifndef SIO_UDP_NETRESET
+#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
 
 namespace unisock::platform {
 
@@ -44,29 +51,40 @@ std::error_code make_not_inheritable(SOCKET s) noexcept {
     return {};
 }
 
+} // namespace
+
 // SIO_UDP_CONNRESET: whether an ICMP port-unreachable surfaces as WSAECONNRESET on the
-// next recv. Off on unconnected sockets (any stranger's unreachable would otherwise fail
-// our recvfrom), on once connected (a connected UDP socket reports it, as on POSIX).
+// next recv; SIO_UDP_NETRESET: whether an ICMP time-exceeded (TTL expired) surfaces as
+// WSAENETRESET. Both off on unconnected sockets (any stranger's ICMP would otherwise fail
+// our recvfrom), on once connected (a connected UDP socket reports them, as on POSIX).
+const unsigned long udp_reset_controls[2] = {SIO_UDP_CONNRESET, SIO_UDP_NETRESET};
+
 std::error_code report_udp_resets(SOCKET s, bool report) noexcept {
     BOOL value = report ? TRUE : FALSE;
-    DWORD returned = 0;
-    if (WSAIoctl(s, SIO_UDP_CONNRESET, &value, sizeof value, nullptr, 0, &returned, nullptr,
-                 nullptr) == SOCKET_ERROR)
+    for (const unsigned long control : udp_reset_controls) {
+        DWORD returned = 0;
+        if (WSAIoctl(s, control, &value, sizeof value, nullptr, 0, &returned, nullptr, nullptr) != SOCKET_ERROR)
+            continue;
+        // A provider that does not know SIO_UDP_NETRESET (Wine) has no such reports to switch.
+        if (control == SIO_UDP_NETRESET && (WSAGetLastError() == WSAEINVAL || WSAGetLastError() == WSAEOPNOTSUPP))
+            continue;
         return last_error();
+    }
     return {};
 }
+
+namespace {
 
 bool is_datagram(SOCKET s) noexcept {
     int type = 0;
     return !get_int_option(s, SOL_SOCKET, SO_TYPE, type) && type == SOCK_DGRAM;
 }
 
-// The error of the send/recv that just failed. On a datagram socket Winsock reports an
-// ICMP port-unreachable as WSAECONNRESET; POSIX calls it ECONNREFUSED, and so do we.
-std::error_code transfer_error(SOCKET s) noexcept {
+// The error of the send/recv that just failed (see transfer_error_of).
+std::error_code transfer_error(SOCKET s, transfer_call call) noexcept {
     const int error = WSAGetLastError(); // before is_datagram's own call can replace it
-    if (error == WSAECONNRESET && is_datagram(s)) return {WSAECONNREFUSED, system_category()};
-    return {error, system_category()};
+    if (error != WSAECONNRESET && error != WSAECONNABORTED) return {error, system_category()};
+    return transfer_error_of(error, call, is_datagram(s));
 }
 
 // WSA_FLAG_OVERLAPPED keeps the socket usable with overlapped I/O (Asio takes the handle
@@ -179,6 +197,12 @@ void local_stream_pair(handle out[2], std::error_code& ec) noexcept {
 
 } // namespace
 
+std::error_code transfer_error_of(int native, transfer_call call, bool datagram) noexcept {
+    if (native == WSAECONNRESET && datagram) return {WSAECONNREFUSED, system_category()};
+    if (native == WSAECONNABORTED && call == transfer_call::send) return {WSAECONNRESET, system_category()};
+    return {native, system_category()};
+}
+
 handle open_socket(address_family f, socket_type t, int protocol, std::error_code& ec) noexcept {
     int af = 0;
     int type = 0;
@@ -219,7 +243,20 @@ void adopt_socket(handle h, address_family& f, socket_type& t, std::error_code& 
     t = *type;
 }
 
+namespace {
+
+// closesocket on a non-blocking socket with a non-zero linger time fails with
+// WSAEWOULDBLOCK instead of waiting: the socket is switched to blocking first, so the
+// close waits up to the time, as options.hpp says.
+void block_if_lingering(SOCKET s) noexcept {
+    std::optional<std::chrono::seconds> linger;
+    if (!get_linger(as_handle(s), linger) && linger && linger->count() > 0) set_non_blocking(s, false);
+}
+
+} // namespace
+
 std::error_code close_socket(handle h) noexcept {
+    block_if_lingering(as_socket(h));
     if (::closesocket(as_socket(h)) == SOCKET_ERROR) return last_error();
     return {};
 }
@@ -287,12 +324,31 @@ handle accept_socket(handle h, address& peer, std::error_code& ec) noexcept {
     return as_handle(s);
 }
 
+namespace {
+
+// Windows answers a refused SYN by retrying it, so a connect to a closed loopback port
+// takes about 2 s to fail, where POSIX refuses at once. No SYN retransmissions on a
+// loopback connect (SIO_TCP_INITIAL_RTO, Windows 8+) makes it fail at once too: a
+// loopback SYN is never lost, so a retry can only meet the same refusal. A Windows that
+// does not know the control only stays slow, so its failure is not an error.
+void refuse_loopback_at_once(SOCKET s) noexcept {
+    TCP_INITIAL_RTO_PARAMETERS parameters{};
+    parameters.Rtt = TCP_INITIAL_RTO_UNSPECIFIED_RTT;
+    parameters.MaxSynRetransmissions = TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS;
+    DWORD returned = 0;
+    WSAIoctl(s, SIO_TCP_INITIAL_RTO, &parameters, sizeof parameters, nullptr, 0, &returned, nullptr, nullptr);
+}
+
+} // namespace
+
 std::error_code start_connect(handle h, const address& peer) noexcept {
     const SOCKET s = as_socket(h);
     native_address to;
     if (std::error_code ec = to_native(peer, to)) return ec;
     if (peer.family() != address_family::local && is_datagram(s)) {
         if (std::error_code ec = report_udp_resets(s, true)) return ec;
+    } else if (peer.family() != address_family::local && peer.ip().is_loopback()) {
+        refuse_loopback_at_once(s);
     }
     if (::connect(s, to.get(), to.length) == 0) return {};
     const int error = WSAGetLastError();
@@ -313,7 +369,7 @@ std::size_t send_some(handle h, const_bytes data, std::error_code& ec) noexcept 
     const SOCKET s = as_socket(h);
     const int sent = ::send(s, reinterpret_cast<const char*>(data.data()), clamp_length(data.size()), 0);
     if (sent == SOCKET_ERROR) {
-        ec = transfer_error(s);
+        ec = transfer_error(s, transfer_call::send);
         return 0;
     }
     ec.clear();
@@ -324,7 +380,7 @@ std::size_t recv_some(handle h, mutable_bytes buffer, std::error_code& ec) noexc
     const SOCKET s = as_socket(h);
     const int received = ::recv(s, reinterpret_cast<char*>(buffer.data()), clamp_length(buffer.size()), 0);
     if (received == SOCKET_ERROR) {
-        ec = transfer_error(s);
+        ec = transfer_error(s, transfer_call::receive);
         // After shutdown(read) POSIX recv reports end of stream; Winsock fails with
         // WSAESHUTDOWN. Both read as an orderly close here.
         if (ec.value() == WSAESHUTDOWN) ec.clear();
@@ -342,7 +398,7 @@ std::size_t send_to(handle h, const_bytes data, const address& peer, std::error_
     const int sent = ::sendto(s, reinterpret_cast<const char*>(data.data()), clamp_length(data.size()), 0,
                             to.get(), to.length);
     if (sent == SOCKET_ERROR) {
-        ec = transfer_error(s);
+        ec = transfer_error(s, transfer_call::send);
         return 0;
     }
     return static_cast<std::size_t>(sent);
@@ -356,7 +412,7 @@ std::size_t recv_from(handle h, mutable_bytes buffer, address& sender, std::erro
     const int received = ::recvfrom(s, reinterpret_cast<char*>(buffer.data()), clamp_length(buffer.size()), 0,
                                   from.get(), &from.length);
     if (received == SOCKET_ERROR) {
-        ec = transfer_error(s);
+        ec = transfer_error(s, transfer_call::receive);
         return 0;
     }
     sender = from_native(from, ec);

@@ -91,8 +91,13 @@ private:
 
 /// Longest Unix-domain socket path accepted on every OS (bytes, without the terminating
 /// NUL): the smallest sun_path (104 bytes on macOS) minus one. Longer paths fail with
-/// errc::name_too_long instead of being truncated.
+/// errc::name_too_long instead of being truncated. A creation rule only (address::local):
+/// names the OS hands back are held as they are, up to max_received_local_name.
 inline constexpr std::size_t max_local_path = 103;
+
+/// Longest Unix-domain name the OS can hand back (Linux's sun_path: a 108-byte path, or an
+/// abstract name of a NUL and 107 bytes, which may hold more NULs).
+inline constexpr std::size_t max_received_local_name = 108;
 
 /// A socket address: an IP address and port (sockaddr_in, sockaddr_in6), or a
 /// Unix-domain path (sockaddr_un on POSIX and, from Windows 10 1803, in afunix.h).
@@ -121,15 +126,24 @@ public:
     static address local(std::string_view path);
     /// local(path), reporting a failure in ec instead of throwing.
     static address local(std::string_view path, std::error_code& ec);
+    /// A Unix-domain name exactly as the OS handed it back (a recv_from sender, an accepted
+    /// peer, getsockname/getpeername): no length or NUL rule, since a datagram or a
+    /// connection is never lost because its sender's name is unusual. Empty is unnamed.
+    /// Binding or connecting to it fails with errc::name_too_long where it does not fit
+    /// the OS's sun_path.
+    static address local_as_received(std::string_view name);
+
     /// The address of an unnamed Unix-domain socket (an unbound one, such as an accepted
     /// connection's peer or one end of a socketpair): family local, empty path, "unix:".
     static address local_unnamed() noexcept;
 
     /// Parses "127.0.0.1:80", "[::1]:80", "[fe80::1%2]:80", or "unix:/path" ("unix:@name"
-    /// for an abstract name, as to_string() writes it). The port must be decimal 0..65535.
-    /// Fails with errc::invalid_argument; the throwing form raises socket_error. Portable
-    /// code, no system call (no inet_pton on POSIX, no InetPtonW or WSAStringToAddressW on
-    /// Windows), so the same text parses on every OS.
+    /// for an abstract name, with to_string()'s %HH escapes). The port must be decimal
+    /// 0..65535. A Unix-domain name may be up to max_received_local_name bytes, so that
+    /// parse(to_string(a)) == a for every name the OS hands back (errc::name_too_long past
+    /// it). Fails with errc::invalid_argument, for a '%' without two hex digits too; the
+    /// throwing form raises socket_error. Portable code, no system call (no inet_pton on
+    /// POSIX, no InetPtonW or WSAStringToAddressW on Windows).
     static address parse(std::string_view text);
     /// parse(text), reporting a failure in ec instead of throwing.
     static address parse(std::string_view text, std::error_code& ec);
@@ -147,8 +161,11 @@ public:
     /// The Unix-domain path (local addresses only; a leading NUL byte for an abstract name).
     const std::string& path() const noexcept { return path_; }
 
-    /// "127.0.0.1:80", "[::1]:80", "unix:/path" (abstract names as "unix:@name"). Portable
-    /// code: no inet_ntop (POSIX) or InetNtopW (Windows).
+    /// "127.0.0.1:80", "[::1]:80", "unix:/path" (abstract names as "unix:@name"). In a
+    /// Unix-domain name, '%', control bytes (NUL included) and a filesystem path's leading
+    /// '@' print as %HH ("@x" as "unix:%40x", "\0a\0b" as "unix:@a%00b"), so the text
+    /// reads back as the same name; other bytes (UTF-8 included) print as they are.
+    /// Portable code: no inet_ntop (POSIX) or InetNtopW (Windows).
     std::string to_string() const;
 
     /// Same family, IP address, port, flow information and path.

@@ -19,10 +19,13 @@ namespace unisock {
 /// timeout (nullopt = block). No address takes the whole timeout: each attempt gets an
 /// equal share of the time that is left (the last one all of it), so a dead first address
 /// cannot starve a live second one. The socket keeps the timeout. The error is the last
-/// address's error (gai_error if resolution fails). Name resolution runs before the
-/// deadline starts: a resolver that never answers is bounded by the system's own limits.
-/// POSIX: getaddrinfo(3), then socket(2), connect(2) and poll(2) per address. Windows:
-/// GetAddrInfoW, then WSASocketW, connect and select per address.
+/// address's error (gai_error if resolution fails). The timeout covers name resolution
+/// too (resolve with a timeout: timed_out when the lookup outlasts it, on macOS only
+/// checked before the lookup); a zero timeout makes the attempts non-blocking while the
+/// lookup blocks, as in Python.
+/// POSIX: getaddrinfo(3) (getaddrinfo_a with a timeout), then socket(2), connect(2)
+/// and poll(2) per address. Windows: GetAddrInfoExW, then WSASocketW, connect and select
+/// per address.
 socket create_connection(std::string_view host, std::uint16_t port,
                          std::optional<timeout_duration> timeout = std::nullopt);
 /// create_connection(host, port, timeout), reporting a failure in ec instead of throwing.

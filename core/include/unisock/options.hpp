@@ -34,8 +34,20 @@ enum class reuse_policy {
     /// Never two live sockets on one address. The default on every OS: nothing on POSIX,
     /// SO_EXCLUSIVEADDRUSE on Windows (where plain SO_REUSEADDR would let others steal it).
     exclusive,
-    /// Rebind a port whose old connections sit in TIME_WAIT, while two live listeners on
-    /// one port still fail: SO_REUSEADDR on POSIX; on Windows neither option is set.
+    /// Rebind a port whose old connections sit in TIME_WAIT, while two live sockets on
+    /// one port still fail with errc::address_in_use: SO_REUSEADDR on a POSIX stream
+    /// socket; nothing on a datagram socket (UDP has no TIME_WAIT, and SO_REUSEADDR there
+    /// would let a second live socket take the port and its datagrams), so it reads back
+    /// as exclusive there. On Windows SO_EXCLUSIVEADDRUSE stays on, as under exclusive:
+    /// without it Microsoft's sharing table lets a wildcard and a specific bind share a
+    /// live port. Windows has no option between the two, so there this policy is
+    /// exclusive and reads back as exclusive. What rebinding over TIME_WAIT does there
+    /// (Microsoft Learn, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"): an exclusive bind
+    /// fails with errc::address_in_use while a connection accepted by the old socket is
+    /// still active or terminating, and succeeds once it is gone; plain Winsock would
+    /// rebind over TIME_WAIT only at the price of letting a live port be shared. A
+    /// server that must restart at once on Windows lets its clients close first, so the
+    /// TIME_WAIT stays on their side.
     rebind_after_close,
     /// Several listeners share one port and the kernel balances connections between them:
     /// SO_REUSEPORT on Linux; errc::operation_not_supported elsewhere.
@@ -85,9 +97,12 @@ struct no_delay {
     /// On or off.
     bool value = false;
 };
-/// SO_LINGER. Graceful close waits up to value for unsent data; nullopt = off (close
-/// returns at once and the OS sends the rest in the background). Zero seconds is an
-/// abortive close.
+/// SO_LINGER. Graceful close waits up to value for unsent data; nullopt = off (close returns at once
+/// and the OS sends the rest in the background). Zero seconds is an abortive close. With a
+/// time set, close() switches the socket to blocking mode before close(2)/closesocket
+/// (a non-blocking lingering close fails with WSAEWOULDBLOCK on Windows and does not wait
+/// on macOS), so it blocks up to value on every OS, whatever timeout the socket has; what
+/// becomes of data still unsent when the time runs out is the OS's choice.
 struct linger {
     /// Which option this is: option_name::linger.
     static constexpr option_name name = option_name::linger;

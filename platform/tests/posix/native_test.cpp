@@ -129,6 +129,12 @@ TEST(posix_native, reuse_policies_map_to_native_options) {
 #endif
 }
 
+TEST(posix_native, rebind_after_close_leaves_so_reuseaddr_off_on_a_datagram_socket) {
+    socket s(address_family::ipv4, socket_type::datagram);
+    s.set_option(unisock::option::reuse{unisock::reuse_policy::rebind_after_close});
+    EXPECT_EQ(native_int_option(fd_of(s), SOL_SOCKET, SO_REUSEADDR), 0);
+}
+
 TEST(posix_native, typed_options_reach_the_kernel) {
     socket s(address_family::ipv4, socket_type::stream);
     s.set_option(unisock::option::no_delay{true});

@@ -5,6 +5,7 @@
 // codes, which is why unisock has its own "winsock" category.
 
 #include "platform/platform.hpp"
+#include "platform/windows/sockaddr.hpp"
 
 #include <gtest/gtest.h>
 
@@ -171,6 +172,37 @@ TEST(windows_error_table, native_codes_equal_the_std_errc_of_their_condition) {
         const std::error_code portable = unisock::make_error_code(r.portable);
         for (const std::errc standard : standard_names)
             EXPECT_EQ(ec == standard, portable == standard) << r.name << " vs std::errc " << static_cast<int>(standard);
+    }
+}
+
+} // namespace
+
+namespace {
+
+struct transfer_row {
+    int native;
+    unisock::platform::transfer_call call;
+    bool datagram;
+    errc portable;
+};
+
+// Winsock's send/recv codes where they differ from POSIX's: the contract allows only
+// broken_pipe or connection_reset for a send to a closed peer.
+const transfer_row transfer_table[] = {
+    {WSAECONNABORTED, unisock::platform::transfer_call::send, false, errc::connection_reset},
+    {WSAECONNABORTED, unisock::platform::transfer_call::send, true, errc::connection_reset},
+    {WSAECONNRESET, unisock::platform::transfer_call::send, false, errc::connection_reset},
+    {WSAECONNRESET, unisock::platform::transfer_call::receive, false, errc::connection_reset},
+    {WSAECONNRESET, unisock::platform::transfer_call::receive, true, errc::connection_refused},
+    {WSAECONNABORTED, unisock::platform::transfer_call::receive, false, errc::connection_aborted},
+    {WSAESHUTDOWN, unisock::platform::transfer_call::send, false, errc::broken_pipe},
+};
+
+TEST(windows_error_table, transfer_errors_follow_the_contract) {
+    for (const transfer_row& r : transfer_table) {
+        const std::error_code ec = platform::transfer_error_of(r.native, r.call, r.datagram);
+        EXPECT_EQ(ec, r.portable) << r.native << (r.call == unisock::platform::transfer_call::send ? " send" : " recv")
+                                  << (r.datagram ? " datagram" : " stream") << ": " << ec.message();
     }
 }
 

@@ -4,6 +4,7 @@
 // setsockopt/getsockopt with native level and name numbers.
 
 #include "platform/platform.hpp"
+#include "platform/windows/sockaddr.hpp"
 #include "platform/windows/unicode.hpp"
 #include "unisock/connection.hpp"
 #include "unisock/resolver.hpp"
@@ -14,8 +15,11 @@
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mstcpip.h>
+#include <mswsock.h>
 #include <windows.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <system_error>
@@ -72,11 +76,25 @@ TEST(windows_native, exclusive_address_use_is_the_default) {
     EXPECT_EQ(native_int_option(s, SOL_SOCKET, SO_REUSEADDR), 0);
 }
 
-TEST(windows_native, rebind_after_close_sets_neither_option) {
+// Without SO_EXCLUSIVEADDRUSE a wildcard bind may share a live specific one.
+TEST(windows_native, rebind_after_close_keeps_exclusive_address_use) {
     socket s(address_family::ipv4, socket_type::stream);
     s.set_option(unisock::option::reuse{unisock::reuse_policy::rebind_after_close});
-    EXPECT_EQ(native_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE), 0);
+    EXPECT_NE(native_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE), 0);
     EXPECT_EQ(native_int_option(s, SOL_SOCKET, SO_REUSEADDR), 0);
+}
+
+// Both ICMP reports are switched: SIO_UDP_CONNRESET (port unreachable) and
+// SIO_UDP_NETRESET (TTL expired), either of which would otherwise fail an unconnected
+// recv_from with connection_reset because of a stranger's ICMP.
+TEST(windows_native, udp_sockets_switch_both_icmp_reports) {
+    const unsigned long* begin = std::begin(unisock::platform::udp_reset_controls);
+    const unsigned long* end = std::end(unisock::platform::udp_reset_controls);
+    EXPECT_NE(std::find(begin, end, static_cast<unsigned long>(SIO_UDP_CONNRESET)), end);
+    EXPECT_NE(std::find(begin, end, static_cast<unsigned long>(_WSAIOW(IOC_VENDOR, 15))), end) << "SIO_UDP_NETRESET";
+    socket s(address_family::ipv4, socket_type::datagram);
+    EXPECT_FALSE(unisock::platform::report_udp_resets(native_of(s), false));
+    EXPECT_FALSE(unisock::platform::report_udp_resets(native_of(s), true));
 }
 
 TEST(windows_native, typed_options_reach_winsock) {
