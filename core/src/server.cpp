@@ -64,17 +64,21 @@ bool session::take_from(std::string& input, std::size_t& input_pos, detail::io_r
     return true;
 }
 
-void session_group::join(session& s) {
+void session_group::join(session& s, const_bytes announcement) {
     const std::lock_guard lock(mutex_);
+    if (!announcement.empty())
+        for (session* member : members_) (void)member->write(announcement);
     members_.push_back(&s);
 }
 
-void session_group::leave(session& s) noexcept {
+void session_group::leave(session& s, const_bytes announcement) noexcept {
     const std::lock_guard lock(mutex_);
     const auto found = std::find(members_.begin(), members_.end(), &s);
     if (found == members_.end()) return;
     *found = members_.back();
     members_.pop_back();
+    if (!announcement.empty())
+        for (session* member : members_) (void)member->write(announcement);
 }
 
 std::size_t session_group::broadcast(const_bytes data, const session* except) {

@@ -262,8 +262,11 @@ using handler = std::function<task(session&)>;
 // joins its own session and must leave() before it returns.
 class session_group {
 public:
-    void join(session& s);
-    void leave(session& s) noexcept;
+    // Adds s; announcement (if any) goes to the members already there, under the same
+    // lock, so two sessions joining at once always hear one another's announcement.
+    void join(session& s, const_bytes announcement = {});
+    // Removes s; announcement (if any) goes to the members that stay.
+    void leave(session& s, const_bytes announcement = {}) noexcept;
     // write(data) to every member except `except` (null: to all); how many took it.
     std::size_t broadcast(const_bytes data, const session* except = nullptr);
     std::size_t size() const;
