@@ -158,8 +158,20 @@ void tcp_server::state::accept_loop(const std::function<void(accepted)>& start, 
         active.fetch_add(1, std::memory_order_acq_rel);
         start(std::move(client));
     }
+    close_listener(); // from now on connects are refused
+}
+
+void tcp_server::state::cancel_listener() noexcept {
+    stops_inside.fetch_add(1);
+    if (!listener_closing.load()) listener.cancel();
+    stops_inside.fetch_sub(1);
+}
+
+void tcp_server::state::close_listener() noexcept {
+    listener_closing.store(true);
+    while (stops_inside.load() != 0) std::this_thread::yield(); // a stop() is between two atomics
     std::error_code ignored;
-    listener.close(ignored); // from now on connects are refused
+    listener.close(ignored);
 }
 
 // ---- the sequential and threaded engines --------------------------------------------------
@@ -390,7 +402,7 @@ std::size_t tcp_server::active_sessions() const noexcept {
 void tcp_server::stop() noexcept {
     if (!state_) return;
     state_->stopping.store(true, std::memory_order_release);
-    state_->listener.cancel();
+    state_->cancel_listener();
     state_->signal_wake();
 }
 

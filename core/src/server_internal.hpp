@@ -28,6 +28,13 @@ struct tcp_server::state {
     // plain send on a non-blocking socket, which a signal handler may do.
     socket_pair wake;
     std::atomic<bool> running{false};
+    // stop() may cancel the listener from a signal handler while the accept loop closes
+    // it: the closer raises listener_closing, then waits until no stop() is inside.
+    std::atomic<bool> listener_closing{false};
+    std::atomic<int> stops_inside{0};
+
+    void cancel_listener() noexcept;
+    void close_listener() noexcept;
 
     void log(std::string_view line) const;
     // A finished session frees its slot; wakes the accept loop if it waits for one.
