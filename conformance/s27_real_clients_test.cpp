@@ -136,6 +136,20 @@ TEST_F(S27_RealClients, PythonClientsChatThroughTheChatServer) {
     EXPECT_EQ(python_client(script, server.port()), "True\nTrue\n");
 }
 
+TEST_F(S27_RealClients, PythonUdpClientGetsItsDatagramsBack) {
+    if (!native::program_available("python3")) CONFORMANCE_SKIP("python3 is not installed on this machine");
+    example_server server("udp_server");
+    const std::string script =
+        "import socket, sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "s.settimeout(10)\n"
+        "for message in (b'one', b'two'):\n"
+        "    s.sendto(message, ('127.0.0.1', int(sys.argv[1])))\n"
+        "    print(s.recvfrom(1024)[0].decode())\n";
+    EXPECT_EQ(python_client(script, server.port()), "one\ntwo\n");
+    EXPECT_EQ(server.stop(), 0) << "udp_server stops cleanly on SIGTERM";
+}
+
 TEST_F(S27_RealClients, ExampleServersTakeAPositionalPort) {
     for (const std::string name : {"hello_server", "echo_server", "chat_server"}) {
         example_server server(name, {}, true); // throws unless it listens on the port given

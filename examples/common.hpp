@@ -153,6 +153,7 @@ private:
         if (Stoppable* target = target_.load()) stop(*target);
     }
     static void stop(unisock::tcp_server& server) { server.stop(); }
+    static void stop(unisock::udp_server& server) { server.stop(); }
     static void stop(unisock::socket& sock) { sock.cancel(); }
 };
 

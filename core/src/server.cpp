@@ -428,3 +428,69 @@ void tcp_server::serve_forever(std::error_code& ec) {
 }
 
 } // namespace unisock
+
+// ---- udp_server -------------------------------------------------------------------------------
+
+namespace unisock {
+
+std::error_code datagram_request::reply(const_bytes data) noexcept {
+    std::error_code ec;
+    (void)socket_->send_to(data, sender_, ec);
+    return ec;
+}
+
+udp_server::udp_server(const address& local, datagram_handler handle, udp_server_options options)
+    : socket_(local.family(), socket_type::datagram), handle_(std::move(handle)), options_(std::move(options)) {
+    if (options_.engine != engine::sequential)
+        detail::throw_error(make_error_code(errc::operation_not_supported), "udp_server", "engine");
+    if (local.family() == address_family::ipv6) socket_.set_option(option::v6_only{!options_.dual_stack});
+    socket_.bind(local);
+    local_ = socket_.local_address();
+}
+
+udp_server::~udp_server() {
+    stop();
+}
+
+void udp_server::stop() noexcept {
+    stopping_.store(true, std::memory_order_release);
+    socket_.cancel();
+}
+
+void udp_server::serve_forever() {
+    std::error_code ec;
+    serve_forever(ec);
+    detail::throw_if(ec, "serve_forever", local_.to_string());
+}
+
+void udp_server::serve_forever(std::error_code& ec) {
+    ec.clear();
+    const auto log = [this](std::string_view line) {
+        if (options_.log) {
+            options_.log(line);
+            return;
+        }
+        std::cerr << "unisock udp server " << local_.to_string() << ": " << line << std::endl;
+    };
+    while (!stopping_.load(std::memory_order_acquire)) {
+        std::error_code recv_ec;
+        datagram received = socket_.recv_from(options_.max_datagram, recv_ec);
+        if (recv_ec == errc::operation_canceled || stopping_.load()) break;
+        // An ICMP error for an earlier reply, or a buffer shortage: UDP goes on.
+        if (recv_ec == errc::connection_reset || recv_ec == errc::connection_refused ||
+            recv_ec == errc::no_buffer_space || recv_ec == errc::message_size)
+            continue;
+        if (recv_ec) {
+            ec = recv_ec;
+            return;
+        }
+        datagram_request request(socket_, std::move(received.data), std::move(received.sender));
+        try {
+            handle_(request);
+        } catch (const std::exception& e) {
+            log(request.sender().to_string() + ": " + e.what());
+        }
+    }
+}
+
+} // namespace unisock

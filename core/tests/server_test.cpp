@@ -319,3 +319,25 @@ TEST(server, stop_from_a_signal_handler) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(udp_server, answers_each_datagram_and_stops) {
+    unisock::udp_server server(unisock::address::v4_loopback(0), [](unisock::datagram_request& request) {
+        (void)request.reply("echo:" + request.data());
+    });
+    std::thread serving([&] { server.serve_forever(); });
+    unisock::socket client(unisock::address_family::ipv4, unisock::socket_type::datagram);
+    client.set_timeout(patience);
+    for (int i = 0; i < 20; ++i) {
+        const std::string message = "datagram " + std::to_string(i);
+        client.send_to(message, server.local_address());
+        const unisock::datagram reply = client.recv_from(1024);
+        EXPECT_EQ(reply.data, "echo:" + message);
+        EXPECT_EQ(reply.sender, server.local_address());
+    }
+    server.stop();
+    serving.join();
+}
+
+} // namespace

@@ -352,4 +352,67 @@ private:
     std::unique_ptr<state> state_;
 };
 
+// ---- udp_server ---------------------------------------------------------------------------
+
+// One datagram as a UDP handler sees it (Python's DatagramRequestHandler: the data and
+// a way to answer its sender).
+class datagram_request {
+public:
+    datagram_request(const datagram_request&) = delete;
+    datagram_request& operator=(const datagram_request&) = delete;
+
+    const std::string& data() const noexcept { return data_; }
+    const address& sender() const noexcept { return sender_; }
+    // sendto(2) / WSASendTo back to the sender, without waiting: a datagram the OS has no
+    // room for is dropped (errc::would_block), as UDP may drop any datagram.
+    std::error_code reply(const_bytes data) noexcept;
+
+private:
+    friend class udp_server;
+    datagram_request(socket& sock, std::string data, address sender) noexcept
+        : socket_(&sock), data_(std::move(data)), sender_(std::move(sender)) {}
+    socket* socket_;
+    std::string data_;
+    address sender_;
+};
+
+using datagram_handler = std::function<void(datagram_request&)>;
+
+struct udp_server_options {
+    // Only engine::sequential: the handler runs on the receiving thread, one datagram
+    // after another (UDP has no connection to give a thread or a coroutine to).
+    unisock::engine engine = unisock::engine::sequential;
+    // Datagrams longer than this are truncated by the OS (recvfrom's buffer).
+    std::size_t max_datagram = 65535;
+    // For an IPv6 address: IPv4 senders too (v6_only = false).
+    bool dual_stack = false;
+    std::function<void(std::string_view line)> log = {};
+};
+
+// A UDP server: a bound datagram socket and a handler run once per datagram.
+// stop() may be called from any thread and from a signal handler.
+class udp_server {
+public:
+    // socket(2) + v6_only + bind(2); socket_error on failure (address_in_use).
+    udp_server(const address& local, datagram_handler handle, udp_server_options options = {});
+    udp_server(const udp_server&) = delete;
+    udp_server& operator=(const udp_server&) = delete;
+    ~udp_server();
+
+    const address& local_address() const noexcept { return local_; }
+    // Receives and handles datagrams until stop(). A handler's exception is logged and
+    // the server goes on. Receive errors other than the OS's transient ones end it.
+    void serve_forever();
+    void serve_forever(std::error_code& ec);
+    // Cancels the blocked recvfrom: an atomic store and a wake-up write.
+    void stop() noexcept;
+
+private:
+    socket socket_;
+    address local_;
+    datagram_handler handle_;
+    udp_server_options options_;
+    std::atomic<bool> stopping_{false};
+};
+
 } // namespace unisock
