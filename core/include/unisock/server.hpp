@@ -327,7 +327,7 @@ public:
     tcp_server(socket listener, handler serve, tcp_server_options options = {});
     tcp_server(const tcp_server&) = delete;
     tcp_server& operator=(const tcp_server&) = delete;
-    // Stops and waits as serve_forever() would, if it is running on another thread.
+    // stop(). serve_forever() must have returned: join the thread that runs it first.
     ~tcp_server();
 
     // The bound address (port 0 resolved).
