@@ -118,7 +118,29 @@ TEST(server, threaded_engine_serves_200_concurrent_echo_clients) {
 
 TEST(server, threaded_engine_beyond_its_maximum_makes_clients_wait_in_the_backlog) {
     running_server s(echo, {.engine = engine::threaded, .max_connections = 2});
-    run_echo_clients(s.server.local_address(), 8, 3); // 4 drivers: at most 2 served at once
+    // 8 clients at once, each on its own thread: 2 are served, the others' connects
+    // complete in the backlog and are served as the first ones leave.
+    std::atomic<int> served{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 8; ++i) {
+        clients.emplace_back([&, i] {
+            try {
+                unisock::socket sock = unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience);
+                unisock::stream lines(sock);
+                bool ok = lines.readline() == "welcome\n";
+                for (int r = 0; r < 3 && ok; ++r) {
+                    const std::string message = "client " + std::to_string(i) + " round " + std::to_string(r) + "\n";
+                    sock.sendall(message);
+                    ok = lines.readline() == "OK..." + message;
+                }
+                if (ok) ++served;
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << "client " << i << ": " << e.what();
+            }
+        });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(served.load(), 8);
 }
 
 TEST(server, sequential_engine_serves_one_client_after_another) {
