@@ -473,6 +473,16 @@ void worker::begin_stop() {
         // Copies: closing a session may remove it from the vector.
         const auto open = sessions;
         for (const auto& s : open) s->close_now();
+        // A closed socket completes its pending operations; should one not (an OS that
+        // loses the completion), the context stops anyway after a second grace period,
+        // and serve_async destroys what is left, coroutine frames included.
+        grace.expires_after(server.options.stop_grace);
+        grace.async_wait([this](const asio::error_code& again) {
+            if (again || sessions.empty()) return;
+            server.log(std::to_string(sessions.size()) + " sessions did not end after their sockets closed: dropped");
+            keep_running.reset();
+            io.stop();
+        });
     });
     maybe_finish();
 }
