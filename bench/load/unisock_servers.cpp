@@ -12,7 +12,12 @@ namespace {
 unisock::task echo(unisock::session& client) {
     std::error_code ec;
     co_await client.sendall("welcome\n", ec);
-    for (std::string line; !ec && !(line = co_await client.readline(ec)).empty();) co_await client.sendall("OK..." + line, ec);
+    std::string reply; // reused, as asio_echo_server reuses its reply buffer
+    for (std::string line; !ec && !(line = co_await client.readline(ec)).empty();) {
+        reply.assign("OK...");
+        reply += line;
+        co_await client.sendall(reply, ec);
+    }
 }
 
 unisock::session_group room;
