@@ -2,8 +2,9 @@
 //
 // The tutorial's first server serves one client at a time: while it talks to the first,
 // a second client's connect completes in the listen backlog and waits there; it is
-// served as soon as the first one leaves.
+// served as soon as the first one leaves. The server is the library's sequential engine.
 #include "support/conformance.hpp"
+#include "support/servers.hpp"
 
 #include <mutex>
 #include <vector>
@@ -19,18 +20,28 @@ struct greeting_server {
     std::mutex mutex;
     std::vector<std::string> served_in_order;
 
-    void serve(unisock::socket& connection) {
-        connection.set_timeout(patience);
-        connection.sendall("welcome\n");
+    unisock::task serve(unisock::session& client) {
+        co_await client.sendall("welcome\n");
         std::string name;
-        for (std::string data = connection.recv(1024); !data.empty(); data = connection.recv(1024)) {
+        for (std::string data = co_await client.read(1024); !data.empty(); data = co_await client.read(1024)) {
             if (name.empty()) name = data;
-            connection.sendall("OK..." + data);
+            co_await client.sendall("OK..." + data);
         }
         const std::lock_guard lock(mutex);
         served_in_order.push_back(name);
     }
+    unisock::handler handler() {
+        return [this](unisock::session& client) { return serve(client); };
+    }
 };
+
+unisock::tcp_server_options sequential(int backlog = unisock::max_backlog) {
+    unisock::tcp_server_options options;
+    options.engine = unisock::engine::sequential;
+    options.backlog = backlog;
+    options.idle_timeout = patience;
+    return options;
+}
 
 unisock::socket connect_to(const unisock::address& server) {
     unisock::socket sock(address_family::ipv4, socket_type::stream);
@@ -43,8 +54,7 @@ class S06_SequentialServer : public scenario {};
 
 TEST_F(S06_SequentialServer, SecondClientWaitsInTheBacklogUntilTheFirstLeaves) {
     greeting_server logic;
-    sequential_server server([&](unisock::socket& c, const unisock::address&) { logic.serve(c); },
-                             unisock::address::v4_loopback(0), 5);
+    running_server server(logic.handler(), sequential(5));
 
     unisock::socket first = connect_to(server.address());
     EXPECT_EQ(first.recv(1024), "welcome\n");
@@ -83,7 +93,7 @@ TEST_F(S06_SequentialServer, SecondClientWaitsInTheBacklogUntilTheFirstLeaves) {
 
 TEST_F(S06_SequentialServer, ServesManyClientsOneAfterAnother) {
     greeting_server logic;
-    sequential_server server([&](unisock::socket& c, const unisock::address&) { logic.serve(c); });
+    running_server server(logic.handler(), sequential());
     for (int i = 0; i < 20; ++i) {
         unisock::socket client = connect_to(server.address());
         EXPECT_EQ(client.recv(1024), "welcome\n");

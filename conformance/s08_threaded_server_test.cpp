@@ -2,9 +2,10 @@
 //
 // One thread per connection: the server greets each client with a welcome line, then
 // answers every message with "OK..." and the message. Many clients talk at once, each
-// with many exchanges, and every one gets exactly its own replies.
+// with many exchanges, and every one gets exactly its own replies. The server is the
+// library's threaded engine, and the same handler on its async engine.
 #include "support/conformance.hpp"
-#include "support/threaded_server.hpp"
+#include "support/servers.hpp"
 
 #include <atomic>
 #include <latch>
@@ -20,20 +21,28 @@ constexpr int client_count = 50;
 constexpr int exchanges_per_client = 20;
 const std::string welcome = "Welcome to the server!\n";
 
-void greet_then_echo(unisock::socket& connection, const unisock::address&) {
+unisock::task greet_then_echo(unisock::session& client) {
     std::error_code ec;
-    connection.sendall(welcome, ec);
+    co_await client.sendall(welcome, ec);
     while (!ec) {
-        const std::string data = connection.recv(1024, ec);
-        if (ec || data.empty()) return;
-        connection.sendall("OK..." + data, ec);
+        const std::string data = co_await client.read(1024, ec);
+        if (ec || data.empty()) co_return;
+        co_await client.sendall("OK..." + data, ec);
     }
 }
 
-class S08_ThreadedServer : public scenario {};
+unisock::tcp_server_options on(unisock::engine e) {
+    unisock::tcp_server_options options;
+    options.engine = e;
+    options.threads = 2;
+    options.idle_timeout = patience;
+    return options;
+}
 
-TEST_F(S08_ThreadedServer, FiftyConcurrentClientsEachGetTheirOwnReplies) {
-    threaded_server server(greet_then_echo);
+class S08_ThreadedServer : public scenario, public ::testing::WithParamInterface<unisock::engine> {};
+
+TEST_P(S08_ThreadedServer, FiftyConcurrentClientsEachGetTheirOwnReplies) {
+    running_server server(greet_then_echo, on(GetParam()));
     std::latch all_connected(client_count);
     std::atomic<int> correct_replies{0};
     std::vector<std::string> failures(client_count);
@@ -69,8 +78,8 @@ TEST_F(S08_ThreadedServer, FiftyConcurrentClientsEachGetTheirOwnReplies) {
     EXPECT_EQ(correct_replies.load(), client_count * exchanges_per_client);
 }
 
-TEST_F(S08_ThreadedServer, ASilentClientDoesNotBlockTheOthers) {
-    threaded_server server(greet_then_echo);
+TEST_P(S08_ThreadedServer, ASilentClientDoesNotBlockTheOthers) {
+    running_server server(greet_then_echo, on(GetParam()));
     unisock::socket silent(address_family::ipv4, socket_type::stream);
     silent.set_timeout(patience);
     silent.connect(server.address());
@@ -83,5 +92,11 @@ TEST_F(S08_ThreadedServer, ASilentClientDoesNotBlockTheOthers) {
     talker.sendall("hello");
     EXPECT_EQ(recv_exactly(talker, 10), "OK...hello");
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, S08_ThreadedServer,
+                         ::testing::Values(unisock::engine::threaded, unisock::engine::async),
+                         [](const auto& info) {
+                             return std::string(info.param == unisock::engine::threaded ? "threaded" : "async");
+                         });
 
 } // namespace

@@ -4,7 +4,11 @@
 // while unisock owns it, release() to hand it over (the unisock socket is then closed
 // and the handle keeps working), adopt() to take one back. The handle travels to Asio
 // and back within one connection, data flowing at every stage.
+#include <array>
+
 #include <asio.hpp>
+
+#include "unisock/asio.hpp"
 
 #include "support/loopback.hpp"
 
@@ -116,6 +120,67 @@ TEST_F(S25_NativeHandle, HandOverToAsioAndBack) {
     unisock::socket back = unisock::socket::adopt(static_cast<unisock::native_handle_type>(handle));
     back.set_timeout(patience);
     expect_exchange(back, pair.server, "back from asio");
+}
+
+} // namespace
+
+namespace {
+
+using namespace conformance;
+
+// The public hand-over (unisock/asio.hpp): to_asio moves a connected socket into an
+// asio::ip::tcp::socket, from_asio takes it back; data flows at every stage, and
+// Asio's errors come out as unisock's.
+TEST_F(S25_NativeHandle, ToAsioAndFromAsioArePublicApi) {
+    tcp_pair pair = connect_tcp_pair();
+    asio::io_context io;
+    asio::ip::tcp::socket in_asio = unisock::to_asio(std::move(pair.client), io);
+    EXPECT_FALSE(pair.client.is_open()) << "the unisock socket gave its handle away";
+    asio::write(in_asio, asio::buffer(std::string_view("via asio")));
+    EXPECT_EQ(recv_exactly(pair.server, 8), "via asio");
+
+    std::error_code ec;
+    unisock::socket back = unisock::from_asio(std::move(in_asio), ec);
+    if (ec == unisock::errc::operation_not_supported) {
+        // What "back" means where the completion port association cannot be undone (Windows
+        // before 8.1, Wine): from_asio says so, and the socket stays Asio's, still working.
+        record_note("from_asio: " + ec.message() + "; the socket stays Asio's (IOCP association is permanent here)");
+        ASSERT_TRUE(in_asio.is_open());
+        asio::write(in_asio, asio::buffer(std::string_view("still asio")));
+        EXPECT_EQ(recv_exactly(pair.server, 10), "still asio");
+        return;
+    }
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_FALSE(in_asio.is_open());
+    back.set_timeout(patience);
+    back.sendall("back");
+    EXPECT_EQ(recv_exactly(pair.server, 4), "back");
+    pair.server.sendall("to unisock");
+    EXPECT_EQ(recv_exactly(back, 10), "to unisock");
+}
+
+TEST_F(S25_NativeHandle, AsioErrorsComeOutAsUnisockErrors) {
+    tcp_pair pair = connect_tcp_pair();
+    asio::io_context io;
+    asio::ip::tcp::socket in_asio = unisock::to_asio(std::move(pair.client), io);
+    pair.server.abort(); // the peer resets the connection
+    asio::error_code aec;
+    std::array<char, 16> buffer{};
+    for (int i = 0; i < 100 && !aec; ++i) {
+        asio::write(in_asio, asio::buffer(std::string_view("x")), aec);
+        if (!aec) (void)in_asio.read_some(asio::buffer(buffer), aec);
+    }
+    const std::error_code ec = unisock::from_asio_error(aec);
+    record_native("asio reported " + aec.message() + " [" + aec.category().name() + " " + std::to_string(aec.value()) + "]");
+    EXPECT_TRUE(ec == unisock::errc::connection_reset || ec == unisock::errc::broken_pipe ||
+                ec == unisock::errc::connection_aborted || ec == unisock::errc::unexpected_eof)
+        << ec.message() << " [" << ec.category().name() << " " << ec.value() << "]";
+    if (aec.category() == asio::error::get_system_category()) {
+        EXPECT_EQ(ec.value(), aec.value()) << "the native code is kept";
+    }
+    EXPECT_FALSE(unisock::from_asio_error({}));
+    EXPECT_EQ(unisock::from_asio_error(asio::error::eof), unisock::errc::unexpected_eof);
+    EXPECT_EQ(unisock::from_asio_error(asio::error::operation_aborted), unisock::errc::operation_canceled);
 }
 
 } // namespace

@@ -20,8 +20,9 @@ const std::string examples_dir = UNISOCK_EXAMPLES_DIR;
 // One example server on 127.0.0.1 port 0, stopped (SIGTERM / TerminateProcess) at the end.
 class example_server {
 public:
-    explicit example_server(const std::string& name, const std::vector<std::string>& extra = {})
-        : process_(examples_dir + "/" + name, with_port_zero(extra)) {
+    explicit example_server(const std::string& name, const std::vector<std::string>& extra = {},
+                            bool positional_port = false)
+        : process_(examples_dir + "/" + name, positional_port ? with_positional_port_zero(extra) : with_port_zero(extra)) {
         const std::optional<std::string> first = process_.read_line(std::chrono::milliseconds(patience));
         const std::string prefix = "listening on 127.0.0.1:";
         if (!first || first->rfind(prefix, 0) != 0) throw std::runtime_error(name + " did not announce its port");
@@ -42,6 +43,11 @@ public:
 private:
     static std::vector<std::string> with_port_zero(std::vector<std::string> args) {
         args.insert(args.end(), {"--host", "127.0.0.1", "--port", "0"});
+        return args;
+    }
+    // `hello_server 9000`: the port as the first positional argument.
+    static std::vector<std::string> with_positional_port_zero(std::vector<std::string> args) {
+        args.insert(args.end(), {"--host", "127.0.0.1", "0"});
         return args;
     }
 
@@ -128,6 +134,70 @@ TEST_F(S27_RealClients, PythonClientsChatThroughTheChatServer) {
         "b.close()\n"
         "print(until(fa, '* %s left\\n' % bname))\n";
     EXPECT_EQ(python_client(script, server.port()), "True\nTrue\n");
+}
+
+TEST_F(S27_RealClients, PythonUdpClientGetsItsDatagramsBack) {
+    if (!native::program_available("python3")) CONFORMANCE_SKIP("python3 is not installed on this machine");
+    example_server server("udp_server");
+    const std::string script =
+        "import socket, sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "s.settimeout(10)\n"
+        "for message in (b'one', b'two'):\n"
+        "    s.sendto(message, ('127.0.0.1', int(sys.argv[1])))\n"
+        "    print(s.recvfrom(1024)[0].decode())\n";
+    EXPECT_EQ(python_client(script, server.port()), "one\ntwo\n");
+    EXPECT_EQ(server.stop(), 0) << "udp_server stops cleanly on SIGTERM";
+}
+
+TEST_F(S27_RealClients, ExampleServersTakeAPositionalPort) {
+    for (const std::string name : {"hello_server", "echo_server", "chat_server"}) {
+        example_server server(name, {}, true); // throws unless it listens on the port given
+        unisock::socket client = unisock::create_connection("127.0.0.1", static_cast<std::uint16_t>(std::stoi(server.port())), patience);
+        EXPECT_TRUE(client.is_open()) << name;
+        client.close();
+        EXPECT_TRUE(server.stop().has_value()) << name << " did not stop";
+    }
+}
+
+TEST_F(S27_RealClients, AsyncEchoServerAnswersPython) {
+    if (!native::program_available("python3")) CONFORMANCE_SKIP("python3 is not installed on this machine");
+    example_server server("echo_server", {"--mode", "async"});
+    const std::string script =
+        "import socket, sys\n"
+        "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)\n"
+        "f = s.makefile('rwb')\n"
+        "print(f.readline().decode(), end='')\n"
+        "f.write(b'hello\\n'); f.flush()\n"
+        "print(f.readline().decode(), end='')\n";
+    EXPECT_EQ(python_client(script, server.port()),
+              "Welcome to the server. Type something and hit enter\nOK...hello\n");
+    EXPECT_EQ(server.stop(), 0) << "echo_server --mode async stops cleanly on SIGTERM";
+}
+
+// http_get names an IPv6 literal in brackets in its Host header (RFC 9110), with the
+// port when it is not 80: what nginx and every other server expect.
+TEST_F(S27_RealClients, HttpGetSendsABracketedHostForAnIpv6Literal) {
+    std::error_code ec;
+    unisock::socket listener = unisock::create_server(unisock::address::v6_loopback(0), {}, ec);
+    if (ec) CONFORMANCE_SKIP("no IPv6 loopback on this machine: " + ec.message());
+    listener.set_timeout(patience);
+    const std::string port = std::to_string(listener.local_address().port());
+    std::string request;
+    {
+        peer_thread web([&] {
+            auto [connection, peer] = listener.accept();
+            connection.set_timeout(patience);
+            unisock::stream lines(connection);
+            for (std::string line; (line = lines.readline()) != "\r\n" && !line.empty();) request += line;
+            connection.sendall("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        });
+        child_process client(examples_dir + "/http_get", {"::1", port, "/index.html"});
+        const std::string output = client.read_all(std::chrono::milliseconds(patience));
+        EXPECT_EQ(client.wait(std::chrono::milliseconds(patience)), 0) << output;
+    }
+    EXPECT_NE(request.find("GET /index.html HTTP/1.0\r\n"), std::string::npos) << request;
+    EXPECT_NE(request.find("Host: [::1]:" + port + "\r\n"), std::string::npos) << request;
 }
 
 TEST_F(S27_RealClients, NetcatGetsTheHelloAndEchoReplies) {

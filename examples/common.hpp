@@ -1,7 +1,7 @@
 #pragma once
 // What the tutorial programs share: the command line, the address a server listens on,
-// printing from several threads, one thread per connection, and a clean stop on Ctrl+C
-// (SIGINT) or SIGTERM. Only the public unisock API and standard C++ are used here, so
+// printing from several threads, and a clean stop on Ctrl+C (SIGINT) or SIGTERM. The
+// servers themselves run on unisock's server layer (unisock/server.hpp). Only the public unisock API and standard C++ are used here, so
 // every program builds unchanged on Windows, Linux and macOS.
 
 #include <atomic>
@@ -16,13 +16,13 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "unisock/server.hpp"
 #include "unisock/unisock.hpp"
 
 namespace examples {
@@ -89,6 +89,12 @@ public:
         return n < positional_.size() ? positional_[n] : std::string(fallback);
     }
 
+    // A server's port: --port PORT, or the first positional argument (`hello_server
+    // 9000`), or fallback.
+    std::uint16_t server_port(std::string_view fallback) const {
+        return port(option("--port", positional(0, fallback)));
+    }
+
     // A port number 0..65535 from text (0 lets the OS pick a free one).
     std::uint16_t port(const std::string& text) const {
         unsigned value = 0;
@@ -120,116 +126,35 @@ inline unisock::address listen_address(const std::string& host, std::uint16_t po
 
 // ---- stopping on a signal ------------------------------------------------------------------
 
-// Turns SIGINT (Ctrl+C) and SIGTERM into a std::stop_token that the program's sockets
-// follow with socket::cancel_on: their blocked accept/recv/send then fail with
-// operation_canceled and the program unwinds and exits normally (status 0).
-//
-// Why a watcher thread: a signal handler may only touch lock-free atomics (anything else
-// is not async-signal-safe). socket::cancel() locks a mutex, and a handler that interrupted
-// the thread holding it would deadlock; a self-pipe would need a socket send from the
-// handler, which is no safer. So the handler only sets a flag, and the watcher thread (an
-// ordinary thread that may do anything) looks at it every 50 ms and requests the stop.
-// std::signal with SIGINT/SIGTERM is standard C++ and behaves the same on every OS
-// (Windows raises SIGINT for Ctrl+C on a thread of its own; it never sends SIGTERM).
-//
-// Destroying it requests the stop too, so that a server leaving main by an error also
-// cancels its connections: declare a connection_threads before it, and that destructor
-// (which joins the threads) runs after this one.
+// While it lives, SIGINT (Ctrl+C) and SIGTERM call stop() on the target directly from
+// the signal handler: tcp_server::stop() and socket::cancel() are async-signal-safe (an
+// atomic store and a plain write). std::signal with SIGINT/SIGTERM is standard C++ and
+// behaves the same on every OS (Windows raises SIGINT for Ctrl+C on a thread of its own).
+template <class Stoppable>
 class stop_on_signal {
 public:
-    stop_on_signal() {
+    explicit stop_on_signal(Stoppable& target) {
+        target_.store(&target);
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);
-        watcher_ = std::jthread([this](std::stop_token finished) {
-            while (!finished.stop_requested()) {
-                if (signalled.load()) {
-                    stop_.request_stop(); // runs the cancel_on callbacks on this thread
-                    return;
-                }
-                std::this_thread::sleep_for(50ms);
-            }
-        });
     }
-    ~stop_on_signal() { stop_.request_stop(); }
+    ~stop_on_signal() {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+        target_.store(nullptr);
+    }
     stop_on_signal(const stop_on_signal&) = delete;
     stop_on_signal& operator=(const stop_on_signal&) = delete;
 
-    std::stop_token token() const noexcept { return stop_.get_token(); }
-
 private:
-    static_assert(std::atomic<bool>::is_always_lock_free, "a signal handler may only use lock-free atomics");
-    static inline std::atomic<bool> signalled{false};
-    static void on_signal(int) { signalled.store(true); }
-
-    std::stop_source stop_;
-    std::jthread watcher_; // declared last: stopped and joined before stop_ goes away
-};
-
-// ---- serving ----------------------------------------------------------------------------------
-
-// accept(), or nullopt once the server stops (the listener was canceled). A client that
-// gave up before it was accepted is skipped; other errors end the server.
-inline std::optional<unisock::accepted> next_client(unisock::socket& listener) {
-    for (;;) {
-        std::error_code ec;
-        unisock::accepted client = listener.accept(ec);
-        if (!ec) return client;
-        if (ec == unisock::errc::operation_canceled) return std::nullopt;
-        if (ec != unisock::errc::connection_aborted && ec != unisock::errc::connection_reset)
-            throw unisock::socket_error(ec, "accept: " + ec.message());
+    static_assert(std::atomic<Stoppable*>::is_always_lock_free, "a signal handler may only use lock-free atomics");
+    static inline std::atomic<Stoppable*> target_{nullptr};
+    static void on_signal(int) {
+        if (Stoppable* target = target_.load()) stop(*target);
     }
-}
-
-// One thread per connection, like the tutorial's start_new_thread, but never detached: a
-// thread that finished is joined when the next one starts, and the destructor joins those
-// still running (declared before the stop_on_signal, it runs after that has canceled
-// their sockets).
-class connection_threads {
-public:
-    connection_threads() = default;
-    connection_threads(const connection_threads&) = delete;
-    connection_threads& operator=(const connection_threads&) = delete;
-    ~connection_threads() { join(take_all()); }
-
-    template <class Work>
-    void start(Work work) {
-        join(take_finished());
-        const std::lock_guard lock(mutex_);
-        const std::uint64_t id = next_id_++;
-        running_.emplace(id, std::thread([this, id, work = std::move(work)]() mutable {
-            work();
-            const std::lock_guard done(mutex_);
-            finished_.push_back(id);
-        }));
-    }
-
-private:
-    std::vector<std::thread> take_finished() {
-        const std::lock_guard lock(mutex_);
-        std::vector<std::thread> threads;
-        for (const auto id : finished_) {
-            threads.push_back(std::move(running_.at(id)));
-            running_.erase(id);
-        }
-        finished_.clear();
-        return threads;
-    }
-    std::vector<std::thread> take_all() {
-        const std::lock_guard lock(mutex_);
-        std::vector<std::thread> threads;
-        for (auto& [id, thread] : running_) threads.push_back(std::move(thread));
-        running_.clear();
-        finished_.clear();
-        return threads;
-    }
-    static void join(std::vector<std::thread> threads) {
-        for (auto& thread : threads) thread.join();
-    }
-
-    std::mutex mutex_;
-    std::map<std::uint64_t, std::thread> running_;
-    std::vector<std::uint64_t> finished_;
-    std::uint64_t next_id_ = 0;
+    static void stop(unisock::tcp_server& server) { server.stop(); }
+    static void stop(unisock::udp_server& server) { server.stop(); }
+    static void stop(unisock::socket& sock) { sock.cancel(); }
 };
 
 } // namespace examples

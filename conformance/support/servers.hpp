@@ -1,0 +1,65 @@
+#pragma once
+// The scenarios' servers are the library's (unisock/server.hpp): a tcp_server on
+// 127.0.0.1 port 0 whose serve_forever runs on a thread of the test, stopped and joined
+// on every path out of it, and the chat room of seed 000 written on a session_group.
+
+#include <string>
+#include <thread>
+
+#include "support/conformance.hpp"
+#include "unisock/server.hpp"
+
+namespace conformance {
+
+class running_server {
+public:
+    running_server(unisock::handler serve, unisock::tcp_server_options options)
+        : server_(unisock::address::v4_loopback(0), std::move(serve), quiet(std::move(options))),
+          thread_([this] { server_.serve_forever(ec_); }) {}
+    ~running_server() { stop(); }
+    running_server(const running_server&) = delete;
+    running_server& operator=(const running_server&) = delete;
+
+    const unisock::address& address() const noexcept { return server_.local_address(); }
+    // Stops the server and waits for serve_forever; its error, if it failed.
+    std::error_code stop() {
+        server_.stop();
+        if (thread_.joinable()) thread_.join();
+        return ec_;
+    }
+
+private:
+    static unisock::tcp_server_options quiet(unisock::tcp_server_options options) {
+        if (!options.log) options.log = [](std::string_view) {};
+        options.stop_grace = std::chrono::milliseconds(200);
+        return options;
+    }
+
+    unisock::tcp_server server_;
+    std::error_code ec_;
+    std::thread thread_;
+};
+
+// Seed 000's chat room: every line a member sends goes to all the others as
+// "[HOST:PORT] text"; joins and leaves are announced as "* HOST:PORT joined" / "left".
+class chat_room {
+public:
+    unisock::task serve(unisock::session& member) {
+        const std::string name = member.peer().to_string();
+        members_.join(member, "* " + name + " joined\n");
+        std::error_code ec;
+        for (std::string line; !(line = co_await member.readline(ec)).empty();) {
+            while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+            members_.broadcast("[" + name + "] " + line + "\n", &member);
+        }
+        members_.leave(member, "* " + name + " left\n");
+    }
+    unisock::handler handler() {
+        return [this](unisock::session& member) { return serve(member); };
+    }
+
+private:
+    unisock::session_group members_;
+};
+
+} // namespace conformance

@@ -1,0 +1,365 @@
+// The server layer: each engine serving many clients at once with every byte checked,
+// a chat room of 500 members, the limits (line length, unread output, idle timeout) and
+// stop() under load leaving no thread or descriptor behind.
+#include "unisock/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "unisock/connection.hpp"
+#include "unisock/stream.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using unisock::engine;
+
+constexpr auto patience = 20s;
+
+unisock::task echo(unisock::session& client) {
+    co_await client.sendall("welcome\n");
+    for (std::string line; !(line = co_await client.readline()).empty();) co_await client.sendall("OK..." + line);
+}
+
+// A server on 127.0.0.1 port 0 whose serve_forever runs on a thread until stopped.
+struct running_server {
+    running_server(unisock::handler h, unisock::tcp_server_options options)
+        : server(unisock::address::v4_loopback(0), std::move(h), with_quiet_log(std::move(options))),
+          thread([this] { server.serve_forever(ec); }) {}
+    ~running_server() { stop(); }
+    void stop() {
+        server.stop();
+        if (thread.joinable()) thread.join();
+    }
+    static unisock::tcp_server_options with_quiet_log(unisock::tcp_server_options options) {
+        if (!options.log) options.log = [](std::string_view) {};
+        return options;
+    }
+
+    unisock::tcp_server server;
+    std::error_code ec;
+    std::thread thread;
+};
+
+// Open descriptors and threads of this process, where the OS shows them (/proc).
+std::optional<std::size_t> count_entries(const char* dir) {
+    std::error_code ec;
+    std::size_t n = 0;
+    for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
+         it.increment(ec))
+        ++n;
+    if (ec) return std::nullopt;
+    return n;
+}
+
+// clients connections at once, driven by a few threads (each owns a slice of them):
+// every client gets the welcome line, then `rounds` times sends a line and checks the
+// exact reply.
+void run_echo_clients(const unisock::address& server, int clients, int rounds) {
+    constexpr int driver_count = 4;
+    std::atomic<int> good_replies{0};
+    std::vector<std::string> failures(driver_count);
+    std::vector<std::thread> drivers;
+    for (int d = 0; d < driver_count; ++d) {
+        drivers.emplace_back([&, d] {
+            try {
+                std::vector<unisock::socket> mine;
+                std::vector<std::unique_ptr<unisock::stream>> lines;
+                mine.reserve(static_cast<std::size_t>(clients)); // the streams refer to them
+                for (int c = d; c < clients; c += driver_count) {
+                    mine.push_back(unisock::create_connection("127.0.0.1", server.port(), patience));
+                    lines.push_back(std::make_unique<unisock::stream>(mine.back()));
+                }
+                for (auto& l : lines)
+                    if (l->readline() != "welcome\n") throw std::runtime_error("no welcome line");
+                for (int r = 0; r < rounds; ++r) {
+                    for (std::size_t i = 0; i < mine.size(); ++i)
+                        mine[i].sendall("client " + std::to_string(i * driver_count + d) + " round " + std::to_string(r) + "\n");
+                    for (std::size_t i = 0; i < mine.size(); ++i) {
+                        const std::string expected =
+                            "OK...client " + std::to_string(i * driver_count + d) + " round " + std::to_string(r) + "\n";
+                        const std::string reply = lines[i]->readline();
+                        if (reply != expected) throw std::runtime_error("expected " + expected + " got " + reply);
+                        ++good_replies;
+                    }
+                }
+            } catch (const std::exception& e) {
+                failures[d] = e.what();
+            }
+        });
+    }
+    for (auto& t : drivers) t.join();
+    for (const auto& f : failures) EXPECT_EQ(f, "");
+    EXPECT_EQ(good_replies.load(), clients * rounds);
+}
+
+TEST(server, async_engine_serves_1000_concurrent_echo_clients) {
+    running_server s(echo, {.engine = engine::async, .threads = 2});
+    run_echo_clients(s.server.local_address(), 1000, 5);
+    s.stop();
+    EXPECT_FALSE(s.ec) << s.ec.message();
+    EXPECT_EQ(s.server.active_sessions(), 0u);
+}
+
+TEST(server, threaded_engine_serves_200_concurrent_echo_clients) {
+    running_server s(echo, {.engine = engine::threaded, .max_connections = 256});
+    run_echo_clients(s.server.local_address(), 200, 5);
+    s.stop();
+    EXPECT_FALSE(s.ec) << s.ec.message();
+}
+
+TEST(server, threaded_engine_beyond_its_maximum_makes_clients_wait_in_the_backlog) {
+    running_server s(echo, {.engine = engine::threaded, .max_connections = 2});
+    // 8 clients at once, each on its own thread: 2 are served, the others' connects
+    // complete in the backlog and are served as the first ones leave.
+    std::atomic<int> served{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 8; ++i) {
+        clients.emplace_back([&, i] {
+            try {
+                unisock::socket sock = unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience);
+                unisock::stream lines(sock);
+                bool ok = lines.readline() == "welcome\n";
+                for (int r = 0; r < 3 && ok; ++r) {
+                    const std::string message = "client " + std::to_string(i) + " round " + std::to_string(r) + "\n";
+                    sock.sendall(message);
+                    ok = lines.readline() == "OK..." + message;
+                }
+                if (ok) ++served;
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << "client " << i << ": " << e.what();
+            }
+        });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(served.load(), 8);
+}
+
+TEST(server, sequential_engine_serves_one_client_after_another) {
+    running_server s(echo, {.engine = engine::sequential});
+    unisock::socket first = unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience);
+    unisock::stream first_lines(first);
+    EXPECT_EQ(first_lines.readline(), "welcome\n");
+    unisock::socket second = unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience);
+    second.set_timeout(300ms);
+    std::error_code ec;
+    (void)second.recv(16, ec);
+    EXPECT_EQ(ec, unisock::errc::timed_out) << "served while the first client is still there";
+    first.close();
+    second.set_timeout(patience);
+    unisock::stream second_lines(second);
+    EXPECT_EQ(second_lines.readline(), "welcome\n");
+}
+
+TEST(server, threaded_engine_refuses_beyond_its_maximum_with_a_log_line) {
+    std::mutex log_mutex;
+    std::vector<std::string> log;
+    running_server s(echo, {.engine = engine::threaded,
+                            .max_connections = 1,
+                            .when_full = unisock::over_limit::refuse,
+                            .log = [&](std::string_view line) {
+                                const std::lock_guard lock(log_mutex);
+                                log.emplace_back(line);
+                            }});
+    unisock::socket first = unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience);
+    unisock::stream first_lines(first);
+    EXPECT_EQ(first_lines.readline(), "welcome\n");
+    // The refused client sees an immediate close or reset, whether that comes before its
+    // connect has completed or after.
+    std::error_code ec;
+    unisock::socket second = unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience, ec);
+    std::string got;
+    if (!ec) got = second.recv(16, ec);
+    EXPECT_TRUE(got.empty()) << got;
+    EXPECT_TRUE(!ec || ec == unisock::errc::connection_reset) << ec.message();
+    s.stop();
+    const std::lock_guard lock(log_mutex);
+    ASSERT_FALSE(log.empty());
+    EXPECT_NE(log.front().find("refused"), std::string::npos) << log.front();
+}
+
+// A room: every line goes to every other member as "[HOST:PORT] line".
+unisock::session_group room;
+unisock::task chat(unisock::session& member) {
+    room.join(member);
+    std::error_code ec;
+    co_await member.sendall("in the room\n", ec);
+    const std::string name = "[" + member.peer().to_string() + "] ";
+    for (std::string line; !ec && !(line = co_await member.readline(ec)).empty();) room.broadcast(name + line, &member);
+    room.leave(member);
+}
+
+TEST(server, chat_room_of_500_members_delivers_each_message_exactly_once_to_every_other) {
+    constexpr int members = 500;
+    running_server s(chat, {.engine = engine::async, .threads = 2});
+    std::vector<unisock::socket> socks;
+    std::vector<std::unique_ptr<unisock::stream>> lines;
+    std::vector<std::string> names;
+    socks.reserve(members); // the streams refer to them
+    for (int i = 0; i < members; ++i) {
+        socks.push_back(unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience));
+        lines.push_back(std::make_unique<unisock::stream>(socks.back()));
+        names.push_back(socks.back().local_address().to_string());
+    }
+    for (auto& l : lines) ASSERT_EQ(l->readline(), "in the room\n");
+    ASSERT_EQ(room.size(), static_cast<std::size_t>(members));
+
+    // Everyone speaks once, then everyone reads what the others said (499 lines each,
+    // about 20 KB: within the socket buffers and the output bound).
+    for (int i = 0; i < members; ++i) socks[i].sendall("hello from " + std::to_string(i) + "\n");
+    std::vector<std::string> failures(members);
+    std::vector<std::thread> readers;
+    for (int part = 0; part < 4; ++part) {
+        readers.emplace_back([&, part] {
+            for (int i = part; i < members; i += 4) {
+                std::map<std::string, int> heard;
+                try {
+                    for (int k = 0; k < members - 1; ++k) ++heard[lines[i]->readline()];
+                } catch (const std::exception& e) {
+                    failures[i] = e.what();
+                    continue;
+                }
+                for (int j = 0; j < members; ++j) {
+                    if (j == i) continue;
+                    const auto found = heard.find("[" + names[j] + "] hello from " + std::to_string(j) + "\n");
+                    if (found == heard.end() || found->second != 1) {
+                        failures[i] = "did not hear member " + std::to_string(j) + " exactly once";
+                        break;
+                    }
+                }
+            }
+        });
+    }
+    for (auto& t : readers) t.join();
+    for (int i = 0; i < members; ++i) EXPECT_EQ(failures[i], "") << "member " << i;
+    socks.clear();
+    s.stop();
+    EXPECT_EQ(room.size(), 0u);
+}
+
+TEST(server, a_line_over_the_maximum_is_refused_and_the_server_keeps_serving) {
+    for (engine e : {engine::threaded, engine::async}) {
+        running_server s(echo, {.engine = e, .max_line = 100});
+        unisock::socket rude = unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience);
+        unisock::stream rude_lines(rude);
+        EXPECT_EQ(rude_lines.readline(), "welcome\n");
+        rude.sendall(std::string(300, 'x') + "\n");
+        EXPECT_EQ(rude_lines.readline(), "error: line too long\n");
+        EXPECT_EQ(rude_lines.readline(), "") << "disconnected";
+        run_echo_clients(s.server.local_address(), 4, 2);
+    }
+}
+
+// A client that never reads: the output queued for it stops at the bound and it is
+// dropped (write() returns false from then on).
+unisock::task flood(unisock::session& client) {
+    const std::string chunk(16384, 'z');
+    std::size_t queued = 0;
+    while (client.write(chunk)) queued += chunk.size();
+    EXPECT_LE(queued, std::size_t{256} * 1024);
+    co_return;
+}
+
+TEST(server, a_client_that_never_reads_is_dropped_at_the_output_bound) {
+    std::atomic<int> dropped{0};
+    running_server s(flood, {.engine = engine::async,
+                             .output_limit = 256 * 1024,
+                             .log = [&](std::string_view line) {
+                                 if (line.find("unread") != std::string_view::npos) ++dropped;
+                             }});
+    unisock::socket sleeper(unisock::address_family::ipv4, unisock::socket_type::stream);
+    sleeper.set_option(unisock::option::receive_buffer_size{4096});
+    sleeper.set_timeout(patience);
+    sleeper.connect(s.server.local_address());
+    const auto until = std::chrono::steady_clock::now() + patience;
+    while (dropped.load() == 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(dropped.load(), 1);
+}
+
+TEST(server, an_idle_client_times_out) {
+    for (engine e : {engine::threaded, engine::async}) {
+        running_server s(echo, {.engine = e, .idle_timeout = 200ms});
+        unisock::socket idle = unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience);
+        unisock::stream lines(idle);
+        EXPECT_EQ(lines.readline(), "welcome\n");
+        EXPECT_EQ(lines.readline(), "") << "the server closed the idle connection";
+    }
+}
+
+TEST(server, stop_under_load_leaves_no_thread_or_descriptor) {
+    const auto fds_before = count_entries("/proc/self/fd");
+    const auto threads_before = count_entries("/proc/self/task");
+    for (engine e : {engine::threaded, engine::async}) {
+        running_server s(echo, {.engine = e, .threads = 2, .stop_grace = 200ms});
+        std::vector<unisock::socket> clients;
+        for (int i = 0; i < 100; ++i) {
+            clients.push_back(unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience));
+            clients.back().sendall("busy\n");
+        }
+        // Some clients are being answered as the stop comes.
+        s.stop();
+        EXPECT_FALSE(s.ec) << s.ec.message();
+        EXPECT_EQ(s.server.active_sessions(), 0u);
+        for (auto& c : clients) {
+            c.set_timeout(patience);
+            std::error_code ec;
+            while (!ec && !c.recv(4096, ec).empty()) {
+            }
+        }
+    }
+    if (!fds_before) GTEST_SKIP() << "this OS has no /proc to count descriptors and threads";
+    // The servers' own listener and wake-up pair went with them.
+    EXPECT_EQ(count_entries("/proc/self/fd"), fds_before);
+    EXPECT_EQ(count_entries("/proc/self/task"), threads_before);
+}
+
+unisock::tcp_server* signalled_server = nullptr;
+extern "C" void stop_from_signal(int) { signalled_server->stop(); }
+
+TEST(server, stop_from_a_signal_handler) {
+    for (engine e : {engine::threaded, engine::async}) {
+        unisock::tcp_server server(unisock::address::v4_loopback(0), echo, {.engine = e, .log = [](std::string_view) {}});
+        signalled_server = &server;
+        const auto previous = std::signal(SIGINT, stop_from_signal);
+        std::thread raiser([] {
+            std::this_thread::sleep_for(100ms);
+            std::raise(SIGINT);
+        });
+        server.serve_forever(); // returns once the handler has stopped it
+        raiser.join();
+        std::signal(SIGINT, previous);
+        EXPECT_EQ(server.active_sessions(), 0u);
+    }
+}
+
+} // namespace
+
+namespace {
+
+TEST(udp_server, answers_each_datagram_and_stops) {
+    unisock::udp_server server(unisock::address::v4_loopback(0), [](unisock::datagram_request& request) {
+        (void)request.reply("echo:" + request.data());
+    });
+    std::thread serving([&] { server.serve_forever(); });
+    unisock::socket client(unisock::address_family::ipv4, unisock::socket_type::datagram);
+    client.set_timeout(patience);
+    for (int i = 0; i < 20; ++i) {
+        const std::string message = "datagram " + std::to_string(i);
+        client.send_to(message, server.local_address());
+        const unisock::datagram reply = client.recv_from(1024);
+        EXPECT_EQ(reply.data, "echo:" + message);
+        EXPECT_EQ(reply.sender, server.local_address());
+    }
+    server.stop();
+    serving.join();
+}
+
+} // namespace
