@@ -92,7 +92,13 @@ std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view s
     if (!ec && (has_nul(host) || has_nul(service))) ec = make_error_code(errc::invalid_argument);
     if (!ec && is_numeric_service_out_of_range(service)) ec = make_error_code(errc::service_not_found);
     if (ec) return {};
-    return platform::resolve(host, service, hints, platform::deadline::for_timeout(timeout), ec);
+    platform::deadline until = platform::deadline::for_timeout(timeout);
+    // A numeric host asks no name service, so there is nothing to wait for: the lookup
+    // runs directly, without the asynchronous resolver's helper thread.
+    std::error_code not_numeric;
+    if (!until.has_passed() && (host.empty() || (ip_address::parse(host, not_numeric), !not_numeric)))
+        until = {};
+    return platform::resolve(host, service, hints, until, ec);
 }
 
 ip_address gethostbyname(std::string_view name) {
