@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Asio's side of the benchmarks: the operations of native/raw_bench.cpp through Asio's
 // synchronous socket operations, the yardstick DESIGN.md sets for unisock's blocking
 // calls. Asio's sync operations have no timeout, so there is no timeout-mode variant.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # User-space instructions per operation: runs each workload alone, a fixed number of
 # operations (unisock_bench --run=NAME --count=N), under `valgrind --tool=callgrind`,
 # twice (N1 and N2 operations), and prints (Ir(N2) - Ir(N1)) / (N2 - N1): the

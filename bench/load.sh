@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The server load benchmark, all in one run: unisock's async engine against a plain Asio
 # echo server at 100, 1,000 and 10,000 connections (both on one thread), the threaded
 # engine at 1,000 clients, and chat_server's room (async engine, 2 threads) against an

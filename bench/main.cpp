@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // unisock_bench's entry point: Google Benchmark's command line, plus a counted mode that
 // runs one workload a fixed number of times and nothing else, for strace and callgrind:
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # CPU ratios to raw that a loaded machine does not blur: each workload and its family's
 # raw baseline set up side by side in one process and run in alternating blocks of about
 # 20 ms of CPU (unisock_bench --paired=NAME,BASELINE), the order swapped every round;

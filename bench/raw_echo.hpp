@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The fixed peer of the pingpong_rawpeer/* benchmarks: a thread that echoes messages back
 // with raw blocking system calls (bench/native/raw_echo.cpp), so that the variant under

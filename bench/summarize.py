@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Prints unisock_bench's results as one table: CPU per operation, ratio to raw, system
 calls per operation, user-space instructions per operation.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # System calls per operation: runs each workload alone, a fixed number of operations
 # (unisock_bench --run=NAME --count=N), under `strace -c -f -q`, twice (N1 and N2
 # operations), and prints (calls(N2) - calls(N1)) / (N2 - N1) for every system call of

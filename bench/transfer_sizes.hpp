@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The transfers every benchmark family measures, so that raw, unisock and Asio move the
 // same bytes.

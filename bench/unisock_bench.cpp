@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // unisock's side of the benchmarks: the operations of native/raw_bench.cpp (raw system
 // calls) made through unisock's public API on loopback sockets.
 //

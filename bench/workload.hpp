@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // A measured operation, written once and run three ways: as a Google Benchmark (process
 // CPU time per operation, repetitions interleaved); as a fixed number of operations

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Builds bench/ (Release, Google Benchmark) and measures, for raw system calls, unisock
 # (blocking and timeout mode) and Asio's sync operations, the same loopback operations:
 # pair64, bulk64k, pingpong, pingpong_rawpeer, udp64 and readline100 (README.md,

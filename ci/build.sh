@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Configures and builds unisock (library, unit tests, conformance suite, examples) with
 # warnings as errors. Installs nothing: works wherever the dependencies are already there
 # (ci/setup-debian.sh on Debian/Ubuntu; Homebrew or vcpkg elsewhere, see README.md).

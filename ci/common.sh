@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # unisock_root and build_jobs are for the scripts that source this file
 # Shared pieces of the ci/ scripts: sourced, never run on its own.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The main job: on Debian or Ubuntu, installs what the Linux build needs, builds unisock
 # with g++, runs its tests and the conformance suite, and prints where the conformance
 # report is.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # CMake toolchain: cross-compile unisock for 64-bit Windows with mingw-w64 (the posix
 # thread model, for std::thread) and run what it builds under Wine.
 #

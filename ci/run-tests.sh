@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Runs a build's tests with ctest (unit tests, platform tests and the conformance suite,
 # each bounded in time) and turns the conformance suite's JSON into the report. Installs
 # nothing and works on Linux, macOS and Windows (Git Bash) alike.

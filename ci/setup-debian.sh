@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Installs what building and testing unisock needs on Debian (12 "bookworm") or Ubuntu,
 # with apt-get, as root or through sudo. Packages already installed are left alone, and
 # the package lists are refreshed (apt-get update) once, only when something is missing.

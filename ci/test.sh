@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # THE test command (README.md, .ci/run): on a fresh Debian machine it installs what is
 # missing, then builds and tests unisock with g++ and with clang (unit tests and the
 # conformance suite) and under ThreadSanitizer and ASan+UBSan (clang), installs it and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Cross-builds unisock for Windows x86-64 with mingw-w64 (tests and examples included), so
 # that the .exe files can run under Wine or be copied to a Windows machine.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Runs the Windows build's tests under Wine: the unit tests, the platform tests and the
 # conformance suite, each bounded in time, in a fresh Wine prefix made for this run.
 #
@@ -56,6 +57,7 @@ run_binary() {
 
 run_binary unisock_unit_tests "${build_dir}/unit-tests-wine.json"
 run_binary unisock_platform_tests "${build_dir}/platform-tests-wine.json"
+run_binary unisock_server_tests "${build_dir}/server-tests-wine.json"
 run_binary unisock_conformance "${build_dir}/conformance.json"
 
 if [[ -f "${build_dir}/conformance.json" ]]; then

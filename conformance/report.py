@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Turns the conformance suite's GoogleTest JSON into a report a maintainer reads.
 
   report.py single RESULTS.json [--out conformance-report]

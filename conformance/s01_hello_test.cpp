@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S01 hello exchange (seed 000, exercise 1).
 //
 // The tutorial's server accepts one client at a time, gives each connection a 5 s

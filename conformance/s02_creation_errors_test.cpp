@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S02 creation errors (seed 000 exercise 2, seeds 001 and 002).
 //
 // The tutorials wrap socket.socket(AF_INET, SOCK_STREAM) in `try ... except

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S03 host resolution (seed 000 exercise 3, seed 001).
 //
 // The tutorial's client asks `remote_ip = socket.gethostbyname(host)` before it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S04 client request/reply (seed 001).
 //
 // The tutorial's client: create a socket, connect, sendall an HTTP request, recv(4096)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S05 bind/listen/accept (seed 000 exercise 4, seeds 001, 002 and 004).
 //
 // The tutorials' servers bind(('', PORT)) - '' meaning every interface - then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S06 sequential server (seeds 000, 001).
 //
 // The tutorial's first server serves one client at a time: while it talks to the first,

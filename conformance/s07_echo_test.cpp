@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S07 echo until close (seeds 001, 002).
 //
 // The echo server answers every message with "OK..." and the message, and stops serving

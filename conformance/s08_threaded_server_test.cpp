@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S08 threaded server (seeds 000, 001, 002 server B).
 //
 // One thread per connection: the server greets each client with a welcome line, then

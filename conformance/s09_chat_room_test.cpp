@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: BSL-1.0
 // S09 chat room (seed 000, exercise 4).
 //
 // Every line a member sends reaches every other member exactly once as
 // "[HOST:PORT] text"; joins and leaves are announced as "* HOST:PORT joined" / "left";
 // a member that stops reading never stalls the others. The room runs on the library's
 // async engine, broadcasting through a session_group (support/servers.hpp).
+#include "native/handles.hpp"
 #include "support/conformance.hpp"
 #include "support/servers.hpp"
 
@@ -128,6 +130,11 @@ TEST_F(S09_ChatRoom, EveryMessageReachesEveryOtherMemberExactlyOnce) {
 }
 
 TEST_F(S09_ChatRoom, JoinsAndLeavesAreAnnounced) {
+    // Under Wine, a room started right after the previous test's hangs in the destruction
+    // of its io_context (Asio's IOCP shutdown waits for an operation Wine never completes);
+    // run alone it passes there. The windows-latest job runs it on real Windows.
+    if (native::running_under_wine())
+        CONFORMANCE_SKIP("Wine: the async room's IOCP shutdown can hang after another room (real Windows runs it)");
     chat_server chat;
     member alice(chat.server.address());
     member bob(chat.server.address());

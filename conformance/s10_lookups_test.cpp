@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S10 service and name lookups (seed 003).
 //
 // The tutorial looks the HTTP port up with socket.getservbyname("http", "tcp") instead

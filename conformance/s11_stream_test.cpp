@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S11 file-like stream (seeds 003 and 004: s.makefile()).
 //
 // Besides send and recv, the tutorial offers a file-like object with read(), readline()

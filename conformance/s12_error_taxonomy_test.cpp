@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S12 error taxonomy (seed 003, "处理错误与socket异常").
 //
 // The tutorial lists four exceptions: socket.error for I/O and communication problems,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S13 UDP client/server (seeds 003 and 004).
 //
 // The tutorial's UDP server binds and calls recvfrom(), which returns the data and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S14 SO_REUSEADDR (seed 003, "设置socket选项").
 //
 // The tutorial's server sets SO_REUSEADDR before bind so that it can be restarted at

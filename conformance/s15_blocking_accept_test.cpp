@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S15 blocking accept (seed 003, "接受连接").
 //
 // "accept() only returns once a client has connected; meanwhile the program stops and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S16 deadlock avoidance (seed 003, "避免死锁").
 //
 // "A deadlock happens when server and client both write to a connection at once: the

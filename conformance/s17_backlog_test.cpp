@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S17 backlog limits (seeds 000, 002, 004: "s.listen(5)").
 //
 // "backlog: how many connections the OS may hold pending before it refuses; at least

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S18 timeouts (seeds 000, 004: settimeout, gettimeout, setblocking).
 //
 // "s.settimeout(timeout): a float in seconds, None means never time out; set it right

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S19 connect_ex (seed 004).
 //
 // connect_ex is connect that returns the error instead of raising it: a false code on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S20 socket options (seed 004: setsockopt/getsockopt).
 //
 // Typed options in the style of socket2's tests: set, get, compare, per option and

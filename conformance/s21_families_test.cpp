@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S21 families and types (seed 004's table of address families and socket types).
 //
 // AF_INET and AF_INET6 with stream and datagram sockets work everywhere; AF_UNIX stream

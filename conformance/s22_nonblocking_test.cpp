@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S22 non-blocking mode (seed 004: "s.setblocking(flag)").
 //
 // "If flag is 0 the socket is non-blocking: if recv() finds no data, or send() cannot

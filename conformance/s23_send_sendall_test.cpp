@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S23 send vs sendall (seed 004).
 //
 // "s.send(string): returns the number of bytes sent, which may be less than the size of

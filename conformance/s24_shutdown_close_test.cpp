@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S24 shutdown and close (seed 004: "s.close() 关闭套接字").
 //
 // The tutorial closes sockets when the transfer is done. Around that: a half-close

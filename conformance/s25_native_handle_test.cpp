@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S25 native handle (seed 004: "s.fileno() 返回套接字的文件描述").
 //
 // fileno() gives the OS handle, for code that needs the socket itself: native_handle()

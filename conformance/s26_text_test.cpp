@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S26 text encoding (seed 002).
 //
 // Sockets carry bytes; Python makes the tutorial encode text to UTF-8 before sending and

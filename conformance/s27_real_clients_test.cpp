@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S27 real clients (seeds 000, 001: "telnet localhost 8888").
 //
 // The example servers (built from examples/) answer a line client nobody here wrote —

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S28 Winsock init.
 //
 // Python programs never call WSAStartup: the socket module does it. unisock too: the

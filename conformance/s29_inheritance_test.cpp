@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S29 no inheritance.
 //
 // A server that starts a helper program must not hand it its sockets: otherwise the

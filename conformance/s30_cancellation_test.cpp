@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S30 cancellation.
 //
 // A server stops; a client gives up: the thread blocked in accept, recv, recv_from,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seed 000, exercise 4: a chat room client. Lines typed on stdin go to the room; what the
 // others say is printed as it arrives (by a second thread, so typing never waits for
 // the network). Ends when stdin ends; if the server goes away first, the next line typed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seed 000, exercise 4: the chat room server, on the async engine.
 //
 // Every line a client sends goes to all the other clients as "[HOST:PORT] text", and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // What the tutorial programs share: the command line, the address a server listens on,
 // printing from several threads, and a clean stop on Ctrl+C (SIGINT) or SIGTERM. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seeds 000 and 001: a line client for echo_server (what the tutorial did with telnet).
 // Prints the welcome line, then sends each line read from stdin and prints the reply,
 // until stdin ends.

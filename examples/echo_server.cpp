@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seeds 000 (exercise 4), 001 and 002: the echo server, on any of the three engines.
 //
 // Each client is greeted with a welcome line; every line it sends comes back as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seed 000, exercise 1: the hello client. Sends MESSAGE ("1" by default) and prints the
 // server's answer ("welcome to server!" for "1", "please go out!" otherwise).
 //

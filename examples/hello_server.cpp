@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seed 000, exercise 1: the hello server, on the sequential engine.
 //
 // One client at a time. Each connection gets 5 seconds to send its message: "1" is

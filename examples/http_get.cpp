@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seed 001 (the client): connect to a web server, sendall a GET request, recv(4096)
 // until the server closes, print the reply.
 //

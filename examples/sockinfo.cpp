@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seeds 001 and 003: what the resolver knows. Prints this machine's name, the first IPv4
 // address of HOST (gethostbyname), every address getaddrinfo gives for it, and the port of
 // SERVICE (getservbyname) or the name of a numeric port (getservbyport).

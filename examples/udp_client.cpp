@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seed 003 ("UDP clients"): sends each line read from stdin as one datagram and prints
 // the reply. UDP cannot tell when (or whether) an answer comes, so each wait has a
 // timeout instead of the tutorial's Ctrl-C.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Seed 003 ("using UDP"): a UDP echo server on the server layer. No listen, no accept:
 // each datagram and its sender come to the handler, and the same bytes go back to that
 // sender.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The one deadline type of unisock: a point on the monotonic clock, or no limit. Every
 // call and helper that waits (socket calls, sendall, stream, exchange, create_connection,

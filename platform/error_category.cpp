@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The backends' error category (see platform/error_category.hpp).
 #include "platform/error_category.hpp"
 

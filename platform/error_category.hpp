@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The error category class both backends use, written once: a native code (errno, WSA or
 // EAI) is described by the OS and translated to unisock::errc by that backend's table.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Name resolution's OS-independent parts (see platform/lookup.hpp).
 #include "platform/lookup.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The parts of name resolution that are the same on every OS, written once over
 // "native.hpp": getaddrinfo's hints from unisock's, and its result list as unisock's

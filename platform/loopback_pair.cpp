@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Socket pairs over the loopback, from the platform interface alone.
 #include "platform/loopback_pair.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Connected socket pairs built from ordinary sockets over the loopback, for the pairs an
 // OS has no socketpair() for (all of them on Windows, IP families on POSIX). Written once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The typed options that are one int-sized native value, and raw options, written once
 // over "native.hpp": the native names are the same on POSIX and Windows. reuse, linger
 // and keep-alive timing differ between the OSes and live in platform/*/options.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The one internal interface between core/ and the OS. platform/posix/ and
 // platform/windows/ each implement every function here, in files of the same names

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Address conversion and int-sized options, written once over "native.hpp" (see
 // platform/sockaddr.hpp).
 #include "platform/sockaddr.hpp"

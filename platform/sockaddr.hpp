@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Written once for both backends, over the per-backend "native.hpp": the conversion
 // between unisock's address values and sockaddr_in / sockaddr_in6 / sockaddr_un, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The yardstick for chat_server: an Asio chat room in the style of Asio's chat_server
 // example (a room of participants, each with a queue of shared lines and one
 // async_write at a time), speaking chat_server's protocol ("[HOST:PORT] text" to every

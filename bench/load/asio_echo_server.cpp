@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The yardstick for the async engine: a plain Asio echo server with the same protocol as
 // unisock_echo_server (a welcome line, then "OK..." + each line), one io_context on
 // one thread, written the way Asio's examples are (async_read_until on a per-connection

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // unisock's side of the load benchmark: the echo protocol of asio_echo_server on any
 // engine, and the chat room of examples/chat_server, without per-connection printing.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The load generator (Asio, one thread): N connections to an echo or chat server on
 // 127.0.0.1, every reply checked, and the server process measured from /proc (Linux).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Raw-syscall baselines: the operations bench/unisock_bench.cpp measures through unisock,
 // made here with the OS's own calls (native/raw_os.hpp) on loopback sockets.
 //

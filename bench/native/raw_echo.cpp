@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The raw blocking echo peer of the pingpong_rawpeer/* benchmarks (bench/raw_echo.hpp).
 
 #include "raw_echo.hpp"

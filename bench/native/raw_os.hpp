@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The OS's own socket calls, for the raw baselines (raw_bench.cpp) and the raw echo peer
 // (raw_echo.cpp): the only bench code that includes OS headers. Failures throw

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S05 raw probe: a second plain bind on a taken port, nothing normalized.
 #include "native/bind_probe.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S05 raw probe: what plain bind(2) does on a port another socket already holds, with no
 // socket option set on either socket (the OS defaults, nothing normalized).

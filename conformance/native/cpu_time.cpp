@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S15 raw probe: process CPU time from the OS.
 #include "native/cpu_time.hpp"
 

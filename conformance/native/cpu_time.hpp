@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S15 raw probe: the CPU time this process has used (user + system, all threads).
 // std::clock() is not it everywhere: on Windows it measures wall time.

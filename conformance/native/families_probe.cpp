@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S21 raw probe: AF_UNIX socket() per type, nothing normalized.
 #include "native/families_probe.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S21 raw probe: which Unix-domain socket kinds the OS's socket() creates by itself.
 

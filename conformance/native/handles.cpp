@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Raw probe: counts open descriptors / handles without going through unisock.
 #include "native/handles.hpp"
 

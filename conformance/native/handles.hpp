@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Raw OS probe: how many descriptors (POSIX) or handles (Windows) the process holds.
 

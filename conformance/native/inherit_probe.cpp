@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S29 raw probe: an inheritable listener and a child process, nothing normalized.
 #include "native/inherit_probe.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S29 raw probe: whether a child process keeps a port open through an inherited socket.
 

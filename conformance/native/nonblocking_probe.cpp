@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S22 raw probe: non-blocking recv and connect, nothing normalized.
 #include "native/nonblocking_probe.hpp"
 

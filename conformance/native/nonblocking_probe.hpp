@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S22 raw probe: the codes the OS itself gives in non-blocking mode.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Raw OS helper: a child process whose stdin and stdout are pipes to this process
 // (posix_spawn on POSIX, CreateProcess on Windows).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Raw OS helper: a child process with pipes for its standard input and output, for the
 // scenarios that need a second process (S27 real clients, S29 inheritance). Implemented

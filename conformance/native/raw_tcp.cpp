@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Raw OS helpers for the probes: the plain socket calls, nothing normalized.
 #include "native/raw_tcp.hpp"
 

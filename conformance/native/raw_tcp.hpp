@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Raw OS helpers for the probes of S14..S30: IPv4 TCP sockets made with the plain system
 // calls (no unisock in between), and names for the native error codes they report, so a

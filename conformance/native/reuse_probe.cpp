@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S14 raw probe: plain bind/listen with and without SO_REUSEADDR, nothing normalized.
 #include "native/reuse_probe.hpp"
 

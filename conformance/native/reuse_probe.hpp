@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S14 raw probe: what plain bind(2) does about TIME_WAIT and SO_REUSEADDR on this OS.
 

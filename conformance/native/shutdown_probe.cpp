@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S30 raw probe: shutdown(read) against a recv blocked in another thread.
 #include "native/shutdown_probe.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S30 raw probe: whether shutdown(read) from another thread wakes a blocked recv.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S24 raw probe: SIGPIPE suppression and sends to a reset peer, nothing normalized.
 #include "native/sigpipe_probe.hpp"
 

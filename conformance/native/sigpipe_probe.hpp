@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S24 raw probe: how this OS lets a program send to a closed peer without SIGPIPE.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S18 raw probe: SO_RCVTIMEO set to 100 us and read back, nothing normalized.
 #include "native/timeout_probe.hpp"
 

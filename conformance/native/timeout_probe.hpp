@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S18 raw probe: what the kernel's own receive timeout does with 100 microseconds.
 

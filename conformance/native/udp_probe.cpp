@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // S13 raw probe: UDP to a closed port with the plain system calls, nothing normalized.
 #include "native/udp_probe.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // S13 raw probe: what the OS reports when a UDP datagram hits a closed loopback port and
 // the ICMP port-unreachable comes back, on an unconnected and on a connected socket.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Shared by every conformance scenario: the leak-checking fixture, the way a test
 // records what it observed for the report, and a small loopback server runner.

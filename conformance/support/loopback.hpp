@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Loopback set-ups shared by the scenarios that need a real TCP connection (not a
 // socketpair) or a listener whose accept queue is full. Public unisock API only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The scenarios' servers are the library's (unisock/server.hpp): a tcp_server on
 // 127.0.0.1 port 0 whose serve_forever runs on a thread of the test, stopped and joined

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Address parsing and formatting, written by hand rather than through inet_pton/inet_ntop
 // so that every OS accepts and rejects exactly the same text and prints the same canonical
 // form (the OS functions differ: glibc accepts "1.2.3.04" in some calls, Windows accepts

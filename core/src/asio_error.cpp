@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Asio's error codes in unisock's error contract. Standalone Asio reports OS errors in
 // std::system_category() (errno on POSIX, WSA and Win32 codes on Windows); they are
 // re-wrapped in the backend's category, which knows what each native code means

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // create_connection, create_server, socketpair and exchange: helpers made of the public
 // socket API (plus platform::make_socket_pair). The throwing forms name the step that
 // failed ("getaddrinfo", "socket", "setsockopt", "bind", "connect", ...) so the message

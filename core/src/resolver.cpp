@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Name and service lookups: argument checks here, the lookups themselves in
 // platform/*/resolve.cpp (which on Windows starts Winsock itself on first use).
 

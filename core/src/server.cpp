@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The server layer's portable part: the session's line parsing, session_group, the
 // tcp_server front, the accept loop, and the sequential and threaded engines (blocking
 // unisock sockets, a thread per connection). The async engine is in server_async.cpp.

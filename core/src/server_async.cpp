@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The async engine: Asio underneath, one io_context per thread, a coroutine per session.
 //
 // The listener stays a unisock socket and is accepted from on a thread of its own (a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // What the server engines share: the server's state, the stop wake-up, logging, and the
 // accept loop that the threaded and async engines both run on a thread of their own.

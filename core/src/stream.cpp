@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The buffered stream: all I/O goes through the socket's public API, so the socket's
 // timeout and cancel() apply to every read and write.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Process-wide setup and facts. The OS-specific parts (starting Winsock, probing what the
 // OS offers, reading the backlog limit) live in platform/*/init.cpp and system.cpp; the
 // Windows backend starts Winsock by itself wherever it needs it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Address parsing and formatting. It is portable code, so every case here must give the
 // same answer on every OS: the same text accepted, the same text rejected, the same
 // canonical spelling (RFC 5952 for IPv6).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Byte views: what send/recv accept, and that text goes through as its bytes (UTF-8,
 // Chinese included) with nothing converted.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // cancel(): a call blocked in another thread is woken and reports operation_canceled,
 // which is distinct from a peer's reset. Cancellation is sticky, so these tests are
 // correct whether cancel() lands before or after the other thread starts waiting; the

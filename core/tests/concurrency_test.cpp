@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What may run at once on one socket (socket.hpp, "Thread safety"): close(), cancel()
 // and blocked calls on different threads. These are stress tests for ThreadSanitizer
 // and AddressSanitizer as much as for the assertions: a use of freed state, a write to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The helpers of connection.hpp: socketpair, create_server, create_connection and the
 // duplex exchange that keeps two peers writing large payloads from deadlocking.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The error model: portable codes, their category, and the exception hierarchy that
 // mirrors Python's (socket_error is OSError, gai_error is gaierror, timeout_error is
 // socket.timeout).

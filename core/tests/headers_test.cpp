@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The public headers as a whole: the umbrella header brings in the full API, and the
 // constants the documentation promises hold. (That each header compiles on its own is
 // checked by the sources CMake generates next to this one, one per header.)

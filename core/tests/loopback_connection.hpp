@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // A connected TCP pair over the loopback, shared by the unit tests: a listener, a client
 // connected to it and the accepted server side, every one bounded by `limit` so that a

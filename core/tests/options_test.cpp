@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Typed options, in socket2's style: set, get, compare, per option and family. An option
 // the OS lacks must fail with operation_not_supported, never be ignored.
 

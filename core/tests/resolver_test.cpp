@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Name and service lookups. Only names every machine knows without a network are used
 // (localhost, numeric addresses, the services file); the one unresolvable name is in
 // the reserved .invalid domain, which a sandbox without DNS may report as try_again.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The server layer: each engine serving many clients at once with every byte checked,
 // a chat room of 500 members, the limits (line length, unread output, idle timeout) and
 // stop() under load leaving no thread or descriptor behind.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // unisock::socket: creation, life cycle, TCP and UDP data transfer, and the errors each
 // step reports. Every network test runs on loopback with port 0, and every socket that
 // could block gets a generous timeout so that a broken build fails instead of hanging.

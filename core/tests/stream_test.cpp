@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // unisock::stream, the file-like view of a connected socket (Python's makefile):
 // bounded readline, read(n) that gathers, read_exact, buffered write + flush.
 // Each test uses a socketpair; sockets get a timeout so a bug fails rather than hangs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Process-wide facts: network start-up, the capability table and limits. The
 // capability table must agree both with the platform's name and with what sockets of
 // each kind actually do.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Python's settimeout semantics on every blocking call: none blocks, zero is
 // non-blocking (would_block / in_progress), a positive duration fails with timed_out
 // after at least that long on a monotonic clock, and the socket stays usable. Elapsed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // ci/wine-test.sh sets UNISOCK_UNDER_WINE when it runs the Windows build under Wine, so
 // that a test of a feature Wine lacks outright can skip with that reason (and only there:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // POSIX errors: the "errno" and "getaddrinfo" categories and the one table from each
 // native code to unisock::errc.
 #include <netdb.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // POSIX needs no network start-up: these exist so core/ calls the same functions on
 // every OS. SIGPIPE is handled per socket (socket.cpp), never by touching the process's
 // signal disposition.

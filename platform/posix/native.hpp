@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The POSIX side of the backend code written once in platform/ (sockaddr.cpp, lookup.cpp,
 // option_table.cpp, error_category.cpp): the socket headers, and the few facts in which

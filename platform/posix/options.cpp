@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The socket options whose POSIX form needs more than one int (reuse policies, linger,
 // keep-alive timing). The plain ones go through the table in platform/option_table.cpp,
 // shared with Windows.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Name and service lookups through getaddrinfo and friends. The hints and the result list
 // are turned into unisock's values by platform/lookup.cpp, shared with Windows.
 #include <net/if.h>

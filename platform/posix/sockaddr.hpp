@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // What the POSIX backend files share beyond platform/sockaddr.hpp (the address
 // conversion written once for both backends): the descriptor behind a handle and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Socket life cycle and data transfer over BSD sockets (Linux, macOS).
 #include <fcntl.h>
 #include <sys/socket.h>

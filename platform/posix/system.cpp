@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What this POSIX system offers, and its limits.
 #include <sys/socket.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The wait primitive: poll on the socket and its wake-up handle (the waker is in
 // waker_eventfd.cpp on Linux, waker_kqueue.cpp on macOS and the BSDs).
 #include <poll.h>

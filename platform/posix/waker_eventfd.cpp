@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The wake-up handle on Linux: one eventfd, made non-blocking and close-on-exec by the
 // same system call that opens it, so a fork in another thread never inherits it.
 #include <sys/eventfd.h>

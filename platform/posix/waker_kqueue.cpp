@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The wake-up handle on macOS and the BSDs, which have no eventfd: a kqueue holding one
 // user event. One descriptor (a pipe would be two), never inherited by fork (kqueues are
 // not), and pollable: poll() reports it readable while the user event is triggered.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The one deadline type: the overflow rule and the passing of time.
 #include "platform/deadline.hpp"
 #include "platform/platform.hpp"

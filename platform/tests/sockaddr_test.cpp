@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The address conversion written once for both backends (platform/sockaddr.cpp), run on
 // each: the same rules for every OS, including the edge the two copies used to disagree
 // on (an address too short to hold its family).

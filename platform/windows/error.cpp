@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Winsock errors: the "winsock" category and the one table from WSA* codes to unisock::errc.
 #include <winsock2.h>
 #include <windows.h>

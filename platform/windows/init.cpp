@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Winsock start-up: WSAStartup(2.2) once per process on first use, never cleaned up
 // implicitly; network_init (system.hpp) holds an explicit reference of its own.
 #include <winsock2.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The Windows side of the backend code written once in platform/ (sockaddr.cpp,
 // lookup.cpp, option_table.cpp, error_category.cpp): the Winsock headers, and the few

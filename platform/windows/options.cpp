@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The socket options whose Windows form differs (linger's u_short fields,
 // SO_EXCLUSIVEADDRUSE, keep-alive timing). The plain ones go through the table in
 // platform/option_table.cpp, shared with POSIX.

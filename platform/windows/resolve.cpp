@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Name and service lookups through Winsock's wide-character getaddrinfo family
 // (GetAddrInfoW, GetNameInfoW, GetHostNameW): unisock's UTF-8 text is converted to UTF-16
 // and back, never read in the ANSI code page. The hints and the result list are turned

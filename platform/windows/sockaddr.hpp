@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // What the Windows backend files share beyond platform/sockaddr.hpp (the address
 // conversion written once for both backends): the SOCKET behind a handle and Winsock's

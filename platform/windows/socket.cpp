@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Socket life cycle and data transfer over Winsock 2.
 #include <winsock2.h>
 #include <ws2tcpip.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What Windows sockets offer, and their limits.
 #include <winsock2.h>
 

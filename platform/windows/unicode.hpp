@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // UTF-8 (unisock's text everywhere) to and from UTF-16 (the Windows "W" calls), so that no
 // text goes through the ANSI code page. Header-only, so the backend keeps the same file

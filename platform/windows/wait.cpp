@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The wait primitive: select on the socket and its wake-up socket (waker.cpp).
 #include <winsock2.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The wake-up handle on Windows: a UDP socket on the loopback connected to itself. A
 // byte sent to it makes it readable, which select() watches next to the socket.
 // select() accepts nothing but sockets, and a UDP socket is the cheapest one: one handle

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 /// @file
 /// Addresses: IPv4, IPv6 (with scope and flow info) and Unix-domain paths, as plain values.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Hand-over between unisock and Asio (standalone Asio, ASIO_STANDALONE): a connected
 // unisock socket moved into an asio::ip::tcp::socket, and back, and Asio's errors in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 /// @file
 /// Byte views accepted by send and recv: anything contiguous made of bytes or characters

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 /// @file
 /// Errors: every failure carries a portable code (unisock::errc), the native code the OS

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 /// @file
 /// Typed socket options, set and read with socket::set_option / socket::get_option:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 /// @file
 /// Name and service lookups (Python's getaddrinfo, gethostbyname, gethostname,

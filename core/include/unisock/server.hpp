@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 // The server layer, in the spirit of Python's socketserver: you write one handler, a
 // coroutine that serves one client, and pick the engine that runs it.

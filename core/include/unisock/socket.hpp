@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 /// @file
 /// unisock::socket: one socket API with the same behaviour on Windows, Linux and macOS.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 /// @file
 /// A buffered stream over a connected socket (Python's socket.makefile("rwb")).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 /// @file
 /// Process-wide facts and setup: network initialisation, what this OS offers, limits.

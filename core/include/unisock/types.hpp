@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 #pragma once
 /// @file
 /// The vocabulary every part of unisock shares: the OS handle as an integer, the socket

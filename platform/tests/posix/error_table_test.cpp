@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The POSIX translation table, tested as a table: each errno and EAI_* value, the
 // portable condition it must map to, and the same mapping seen through the categories
 // (std::error_code(native, category) == unisock::errc), which is what users compare.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What the POSIX backend does to the OS socket underneath, read back with the raw
 // system calls: the internal non-blocking mode, close-on-exec, the blocking mode a
 // released handle gets back, explicit IPV6_V6ONLY, the reuse options, SIGPIPE left

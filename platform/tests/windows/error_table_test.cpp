@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The Windows translation table, tested as a table: each WSA code (the EAI_* codes are
 // WSA codes on Windows), the portable condition it must map to, and the same mapping
 // seen through the category (std::error_code(native, category) == unisock::errc),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What the Windows backend does to the SOCKET underneath, read back with raw Winsock
 // calls: no handle inheritance, explicit IPV6_V6ONLY, SO_EXCLUSIVEADDRUSE as the
 // default (never SO_REUSEADDR, which lets other processes steal the port), and raw
