@@ -66,7 +66,10 @@ std::string python_client(const std::string& script, const std::string& port) {
 
 // Sends input with nc, closes its input, and returns what the server answered.
 std::string nc_client(const std::string& input, const std::string& port) {
-    child_process nc("nc", {"-q", "2", "127.0.0.1", port});
+    // OpenBSD's nc (Debian's) quits 2 s after its input ends with -q; macOS's nc has no
+    // -q, and its -w 2 closes the connection after 2 idle seconds instead.
+    const std::string quit_flag = unisock::platform_name() == "macos" ? "-w" : "-q";
+    child_process nc("nc", {quit_flag, "2", "127.0.0.1", port});
     nc.write_stdin(input);
     nc.close_stdin();
     std::string output = nc.read_all(std::chrono::milliseconds(patience));
