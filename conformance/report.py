@@ -69,7 +69,8 @@ UNCATALOGUED = "(not in report.py's catalogue)"
 
 
 def scenario_id(suite_name):
-    match = re.match(r"(S\d\d+)_", suite_name)
+    # A value-parameterized suite is named "Prefix/S08_ThreadedServer".
+    match = re.match(r"(?:\w+/)?(S\d\d+)_", suite_name)
     return match.group(1) if match else None
 
 
