@@ -65,11 +65,12 @@ std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view s
 /// resolve(host, service, hints), reporting a failure in ec instead of throwing.
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
                                        const resolve_hints& hints, std::error_code& ec);
-// The same lookup within timeout (nullopt: no limit, as above): timed_out once it passes,
-// at once for a zero or negative one. Linux (glibc): getaddrinfo_a, gai_suspend with the
-// time left, gai_cancel; Windows: GetAddrInfoExW overlapped, waited for with the time
-// left, GetAddrInfoExCancel. macOS has no cancellable lookup: there only the time before
-// the lookup is checked. create_connection resolves this way, inside its own timeout.
+/// The same lookup within timeout (nullopt: no limit, as above): timed_out once it passes,
+/// at once for a zero or negative one; a numeric host needs no lookup and never waits.
+/// Linux (glibc): getaddrinfo_a, gai_suspend with the time left, gai_cancel; Windows:
+/// GetAddrInfoExW overlapped, waited for with the time left, GetAddrInfoExCancel. macOS
+/// has no cancellable lookup: there only the time before the lookup is checked.
+/// create_connection resolves this way, inside its own timeout.
 std::vector<resolved_endpoint> resolve(std::string_view host, std::string_view service,
                                        const resolve_hints& hints, std::optional<timeout_duration> timeout,
                                        std::error_code& ec);
