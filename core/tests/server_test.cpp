@@ -332,7 +332,9 @@ TEST(server, stop_under_load_leaves_no_thread_or_descriptor) {
     // The servers' own listener and wake-up pair went with them.
     EXPECT_EQ(count_entries("/proc/self/fd"), fds_before);
     // ThreadSanitizer starts a thread of its own the first time it needs one.
-    if (!under_thread_sanitizer) EXPECT_EQ(count_entries("/proc/self/task"), threads_before);
+    if (!under_thread_sanitizer) {
+        EXPECT_EQ(count_entries("/proc/self/task"), threads_before);
+    }
 }
 
 unisock::tcp_server* signalled_server = nullptr;
