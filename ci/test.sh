@@ -115,9 +115,9 @@ check_report_layout() {
         "${build_root}/report-layout/five-platforms.html"; do
         [[ -f "${page}" ]] && reports+=("${page}")
     done
-    "${ci}/report-layout.sh" "${reports[@]}"
+    timeout 600 "${ci}/report-layout.sh" "${reports[@]}"
 }
-run_step report-layout timeout 600 check_report_layout
+run_step report-layout check_report_layout
 
 run_step validate-workflow timeout 600 npx --yes @action-validator/cli .github/workflows/ci.yml
 
