@@ -183,13 +183,14 @@ TEST_F(S18_Timeouts, NoTimeoutBlocksUntilDataArrives) {
     std::mutex mutex;
     std::condition_variable done_signal;
     bool done = false;
+    // Taken before the peer starts its sleep, so the wait cannot look shorter than it was.
+    const auto start = clock_type::now();
     std::thread peer([&] {
         std::this_thread::sleep_for(300ms); // longer than any timeout this test could mistake
         pair.server.sendall("late data");
         std::unique_lock lock(mutex);
         if (!done_signal.wait_for(lock, patience, [&] { return done; })) pair.client.cancel();
     });
-    const auto start = clock_type::now();
     std::error_code ec;
     const std::string got = pair.client.recv(16, ec);
     const auto waited = clock_type::now() - start;
