@@ -9,16 +9,18 @@
 // thread, except write() and close(), which other sessions' threads may call (the chat
 // room's broadcast): they take the session's output lock and post the work over.
 //
-// Reads: try a non-blocking read first; when it would block, wait for readiness
-// (async_wait: epoll, or a zero-byte overlapped WSARecv on IOCP) and read again, so an
-// idle session holds no read buffer. Writes: a non-blocking write first; what did not go
-// is queued and sent by async_write in the background.
+// Reads: a request the input buffer cannot satisfy goes to async_read_some into the
+// buffer's free tail. Asio tries the recv at once and only then waits (epoll, or an
+// overlapped WSARecv on IOCP), so a wait costs no system call of its own: async_wait
+// would re-arm the descriptor with epoll_ctl on every wait. The read size starts small
+// (an idle session holds little) and doubles while reads fill it. Writes: a non-blocking
+// write first; what did not go is queued and sent by async_write in the background.
 //
-// Idle timeout: each context sweeps its sessions every quarter of the timeout and
-// cancels the waits older than it (no timer per operation).
+// Idle timeout: each context counts sweeps, one every quarter of the timeout; a wait
+// that has seen five sweep ticks has lasted at least the timeout and is cancelled (no
+// timer and no clock read per operation).
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -52,8 +54,8 @@ struct worker {
     asio::steady_timer grace;
     std::vector<std::shared_ptr<async_session>> sessions; // touched on this thread only
     bool stopping = false;
-    // Reads into this, then keeps only what the handler has not taken yet.
-    std::array<char, 65536> scratch{};
+    // Sweeps so far; starts at 1 so that 0 can mean "not waiting".
+    std::uint64_t sweep_ticks = 1;
 
     void adopt(native_handle_type handle, address peer);
     void remove(async_session& s) noexcept;
@@ -83,9 +85,10 @@ public:
         task_->handle().resume();
     }
 
-    // Cancels the waits that have lasted longer than the idle timeout (on this thread).
-    void sweep(clock::time_point now, clock::duration idle) noexcept {
-        if (waiting_since_ && now - *waiting_since_ >= idle) {
+    // Cancels the waits that have lasted longer than the idle timeout (on this thread):
+    // a wait that began during tick t has lasted at least four ticks at tick t + 5.
+    void sweep(std::uint64_t ticks) noexcept {
+        if (waiting_since_tick_ != 0 && ticks - waiting_since_tick_ >= idle_ticks) {
             timed_out_ = true;
             asio::error_code ignored;
             socket_.cancel(ignored);
@@ -102,7 +105,7 @@ protected:
             return true;
         }
         if (request.what == io_request::kind::send) return begin_send(request);
-        return read_until_done(request);
+        return take_input(request);
     }
 
     void suspend(io_request& request, std::coroutine_handle<> h) override {
@@ -112,7 +115,7 @@ protected:
             ensure_writing();
         } else {
             reader_ = &request;
-            wait_readable();
+            start_read();
         }
     }
 
@@ -179,48 +182,58 @@ private:
     }
 
     // ---- reading
-    // Takes from the input what the request wants, reading without waiting as needed.
-    // True when the request is done (ec may be set); false when it must wait.
-    bool read_until_done(io_request& request) {
-        for (;;) {
-            if (take_from(input_, input_pos_, request, at_end_)) {
-                if (request.ec == errc::message_size) reject_line();
-                return true;
-            }
-            asio::error_code aec;
-            const std::size_t n = socket_.read_some(asio::buffer(worker_.scratch), aec);
-            if (aec == asio::error::would_block || aec == asio::error::try_again) return false;
-            if (aec == asio::error::eof) {
-                at_end_ = true;
-                continue;
-            }
-            if (aec) {
-                request.ec = from_asio_error(aec);
-                return true;
-            }
-            try {
-                input_.append(worker_.scratch.data(), n);
-            } catch (...) {
-                request.ec = make_error_code(errc::no_buffer_space);
-                return true;
-            }
+    static constexpr std::size_t first_read_size = 256;
+    static constexpr std::size_t largest_read_size = 65536;
+    static constexpr std::uint64_t idle_ticks = 5;
+
+    // Completes the request from the input buffer if it can (true; ec may be set).
+    bool take_input(io_request& request) {
+        if (!take_from(input_, input_pos_, request, at_end_)) return false;
+        if (request.ec == errc::message_size) reject_line();
+        if (input_.empty() && input_.capacity() > largest_read_size) {
+            input_.shrink_to_fit(); // a burst is over: an idle session goes back to little
+            read_size_ = first_read_size;
         }
+        return true;
     }
 
-    void wait_readable() {
+    // Reads into the free tail of the input buffer; on_read continues the request.
+    void start_read() {
+        if (input_pos_ != 0) {
+            input_.erase(0, input_pos_);
+            input_pos_ = 0;
+        }
+        const std::size_t kept = input_.size();
+        try {
+            input_.resize(kept + read_size_);
+        } catch (...) {
+            reader_->ec = make_error_code(errc::no_buffer_space);
+            reader_ = nullptr;
+            resume();
+            return;
+        }
         mark_waiting();
-        socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const asio::error_code& aec) {
-            self->on_readable(aec);
-        });
+        socket_.async_read_some(asio::buffer(input_.data() + kept, read_size_),
+                                [self = shared_from_this(), kept](const asio::error_code& aec, std::size_t n) {
+                                    self->on_read(aec, kept, n);
+                                });
     }
 
-    void on_readable(const asio::error_code& aec) {
+    void on_read(const asio::error_code& aec, std::size_t kept, std::size_t n) {
+        waiting_since_tick_ = 0;
+        input_.resize(kept + n);
+        if (n == read_size_ && read_size_ < largest_read_size) read_size_ *= 2;
         io_request& request = *reader_;
-        waiting_since_.reset();
-        if (aec) {
+        if (aec == asio::error::eof) {
+            at_end_ = true;
+        } else if (aec) {
             request.ec = stop_reason(aec);
-        } else if (!read_until_done(request)) {
-            wait_readable();
+            reader_ = nullptr;
+            resume();
+            return;
+        }
+        if (!take_input(request)) {
+            start_read();
             return;
         }
         reader_ = nullptr;
@@ -306,7 +319,7 @@ private:
     }
 
     void on_written(const asio::error_code& aec) {
-        waiting_since_.reset();
+        waiting_since_tick_ = 0;
         if (aec) {
             const std::error_code ec = stop_reason(aec);
             {
@@ -363,9 +376,7 @@ private:
         return from_asio_error(aec);
     }
 
-    void mark_waiting() noexcept {
-        if (worker_.server.options.idle_timeout) waiting_since_ = clock::now();
-    }
+    void mark_waiting() noexcept { waiting_since_tick_ = worker_.sweep_ticks; }
 
     void resume() {
         const auto h = std::exchange(waiter_, {});
@@ -408,8 +419,9 @@ private:
     io_request* sender_ = nullptr;
     std::string input_;
     std::size_t input_pos_ = 0;
+    std::size_t read_size_ = first_read_size;
     bool at_end_ = false;
-    std::optional<clock::time_point> waiting_since_;
+    std::uint64_t waiting_since_tick_ = 0; // the sweep tick the wait began in; 0: not waiting
     bool timed_out_ = false;
     bool handler_finished_ = false;
     bool finished_ = false;
@@ -456,11 +468,11 @@ void worker::remove(async_session& s) noexcept {
 
 void worker::start_sweep() {
     const auto idle = *server.options.idle_timeout;
-    sweep.expires_after(std::max<clock::duration>(idle / 4, std::chrono::milliseconds(10)));
+    sweep.expires_after(std::max<clock::duration>(idle / 4, std::chrono::milliseconds(1)));
     sweep.async_wait([this, idle](const asio::error_code& aec) {
         if (aec || stopping) return;
-        const auto now = clock::now();
-        for (std::size_t i = 0; i < sessions.size(); ++i) sessions[i]->sweep(now, idle);
+        ++sweep_ticks;
+        for (std::size_t i = 0; i < sessions.size(); ++i) sessions[i]->sweep(sweep_ticks);
         start_sweep();
     });
 }

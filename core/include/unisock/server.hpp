@@ -190,8 +190,8 @@ public:
     /// returned: the client is sent line_too_long_reply and disconnected, and the call
     /// fails with errc::message_size. Waits at most the idle timeout (timed_out);
     /// operation_canceled when the server closes the session at the end of a stop.
-    /// Reads go through the session's input buffer: recv(2) / WSARecv (on the async
-    /// engine after a readiness wait: epoll / a zero-byte overlapped WSARecv).
+    /// Reads go through the session's input buffer: recv(2) / WSARecv (the async engine
+    /// tries the recv first and waits only when nothing is there: epoll / IOCP).
     read_awaitable readline() { return read_request(detail::io_request::kind::line, max_line_, nullptr); }
     /// The same, reporting a failure in ec instead of throwing.
     read_awaitable readline(std::error_code& ec) { return read_request(detail::io_request::kind::line, max_line_, &ec); }
@@ -320,6 +320,7 @@ struct tcp_server_options {
     /// For an IPv6 address: accept IPv4 clients too (v6_only = false). Otherwise v6_only.
     bool dual_stack = false;
     /// A read or send that waits longer than this fails with timed_out (nullopt: no limit).
+    /// The async engine checks waits every quarter of it: one ends after 1 to 1.25 times it.
     std::optional<timeout_duration> idle_timeout = std::chrono::minutes(5);
     /// The longest line readline() accepts, '\n' included.
     std::size_t max_line = 65536;
@@ -329,8 +330,8 @@ struct tcp_server_options {
     std::size_t output_limit = std::size_t{1} << 20;
     /// stop(): how long handlers may go on before their sessions are closed.
     timeout_duration stop_grace = std::chrono::seconds(2);
-    /// Where the server's log lines go (refused clients, handler errors); default: stderr.
-    /// Where the server writes its log lines (nowhere when empty).
+    /// Where the server's log lines go (refused clients, handler errors); empty: stderr.
+    /// To silence them, give a function that does nothing.
     std::function<void(std::string_view line)> log = {};
 };
 
