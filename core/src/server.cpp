@@ -6,6 +6,7 @@
 #include "unisock/server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <iostream>
 #include <list>
@@ -276,12 +277,31 @@ private:
     void reject_line() {
         server_.log(peer().to_string() + ": line longer than " + std::to_string(server_.options.max_line) +
                     " bytes, disconnected");
-        std::error_code ignored;
+        std::error_code ec;
         {
             const std::lock_guard lock(send_mutex_);
-            connection_.sendall(server_.options.line_too_long_reply, ignored);
+            connection_.sendall(server_.options.line_too_long_reply, ec);
         }
+        if (!ec) linger();
         shut();
+    }
+
+    // Closing with unread input makes the OS reset the connection, and the reset can
+    // destroy the reply before the client reads it: send FIN, then read and discard
+    // what the client still sends, for a bounded time and size (see server_internal.hpp).
+    void linger() noexcept {
+        std::error_code ec;
+        connection_.shutdown(shutdown_how::write, ec);
+        const auto until = std::chrono::steady_clock::now() + detail::linger_time;
+        std::array<std::byte, 4096> discard;
+        for (std::size_t drained = 0; !ec && drained < detail::linger_bytes;) {
+            const auto left = until - std::chrono::steady_clock::now();
+            if (left <= timeout_duration::zero()) break;
+            connection_.set_timeout(std::chrono::duration_cast<timeout_duration>(left), ec);
+            const std::size_t n = ec ? 0 : connection_.recv_into(discard, ec);
+            if (n == 0) break;
+            drained += n;
+        }
     }
 
     socket connection_;

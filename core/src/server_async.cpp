@@ -351,14 +351,62 @@ private:
             resume();
         }
         if (close_after_flush_) {
+            close_after_flush_ = false;
             {
                 const std::lock_guard lock(out_mutex_);
                 closed_ = true;
             }
-            asio::error_code ignored;
-            socket_.close(ignored);
+            if (ec) {
+                asio::error_code ignored;
+                socket_.close(ignored);
+            } else {
+                start_linger();
+            }
         }
-        if (handler_finished_ && !finished_ && !writing_now()) finish();
+        if (handler_finished_ && !finished_ && !lingering_ && !writing_now()) finish();
+    }
+
+    // ---- lingering close of a rejected client
+    // Closing with unread input makes the OS reset the connection, and the reset can
+    // destroy the reply before the client reads it: send FIN, then read and discard what
+    // the client still sends, for a bounded time and size (server_internal.hpp).
+    void start_linger() {
+        lingering_ = true;
+        asio::error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        try {
+            linger_timer_ = std::make_unique<asio::steady_timer>(worker_.io, linger_time);
+            input_.clear();
+            input_pos_ = 0;
+            input_.resize(read_size_);
+        } catch (...) {
+            end_linger();
+            return;
+        }
+        linger_timer_->async_wait([self = shared_from_this()](const asio::error_code& aec) {
+            if (!aec) self->end_linger();
+        });
+        discard_input();
+    }
+
+    void discard_input() {
+        socket_.async_read_some(asio::buffer(input_), [self = shared_from_this()](const asio::error_code& aec, std::size_t n) {
+            self->lingered_ += n;
+            if (aec || self->lingered_ >= linger_bytes || !self->lingering_) {
+                self->end_linger();
+                return;
+            }
+            self->discard_input();
+        });
+    }
+
+    void end_linger() noexcept {
+        if (!lingering_) return;
+        lingering_ = false;
+        if (linger_timer_) linger_timer_->cancel();
+        asio::error_code ignored;
+        socket_.close(ignored); // completes the discarding read, if one is pending
+        if (handler_finished_ && !finished_) finish();
     }
 
     bool writing_now() noexcept {
@@ -396,12 +444,14 @@ private:
             }
         }
         // Output queued by the handler still goes out (bounded by the idle timeout).
-        if (!writing_now()) finish();
+        if (!lingering_ && !writing_now()) finish();
     }
 
     // Closes the socket and leaves the worker; the frame goes with the last reference.
     void finish() noexcept {
         finished_ = true;
+        lingering_ = false;
+        if (linger_timer_) linger_timer_->cancel();
         {
             const std::lock_guard lock(out_mutex_);
             closed_ = true;
@@ -426,6 +476,9 @@ private:
     bool handler_finished_ = false;
     bool finished_ = false;
     bool close_after_flush_ = false;
+    bool lingering_ = false;
+    std::size_t lingered_ = 0;
+    std::unique_ptr<asio::steady_timer> linger_timer_; // only while lingering
 
     std::mutex out_mutex_; // guards the fields below (write() and close() come from any thread)
     std::string pending_;

@@ -4,6 +4,7 @@
 // accept loop that the threaded and async engines both run on a thread of their own.
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -51,6 +52,11 @@ struct tcp_server::state {
 };
 
 namespace detail {
+// A client whose line was too long gets the reply, a FIN, and this long to stop sending
+// (and at most this much more input read and dropped) before its socket is closed.
+inline constexpr std::chrono::seconds linger_time{1};
+inline constexpr std::size_t linger_bytes = std::size_t{1} << 20;
+
 // The async engine (server_async.cpp): serves state until it stops.
 void serve_async(tcp_server::state& st, std::error_code& ec);
 } // namespace detail
