@@ -462,7 +462,7 @@ std::error_code datagram_request::reply(const_bytes data) noexcept {
 
 udp_server::udp_server(const address& local, datagram_handler handle, udp_server_options options)
     : socket_(local.family(), socket_type::datagram), handle_(std::move(handle)), options_(std::move(options)) {
-    if (options_.engine != engine::sequential)
+    if (options_.engine == engine::async)
         detail::throw_error(make_error_code(errc::operation_not_supported), "udp_server", "engine");
     if (local.family() == address_family::ipv6) socket_.set_option(option::v6_only{!options_.dual_stack});
     socket_.bind(local);
@@ -475,7 +475,7 @@ udp_server::~udp_server() {
 
 void udp_server::stop() noexcept {
     stopping_.store(true, std::memory_order_release);
-    socket_.cancel();
+    socket_.cancel(); // sticky: wakes every receiving thread, now and later
 }
 
 void udp_server::serve_forever() {
@@ -486,6 +486,38 @@ void udp_server::serve_forever() {
 
 void udp_server::serve_forever(std::error_code& ec) {
     ec.clear();
+    if (options_.engine == engine::sequential) {
+        receive_loop(ec);
+        return;
+    }
+    std::size_t thread_count = options_.threads;
+    if (thread_count == 0) thread_count = std::max(1u, std::thread::hardware_concurrency());
+    std::mutex first_error_mutex;
+    std::vector<std::thread> threads;
+    const auto receive = [&] {
+        std::error_code thread_ec;
+        receive_loop(thread_ec);
+        if (!thread_ec) return;
+        const std::lock_guard lock(first_error_mutex);
+        if (!ec) ec = thread_ec;
+        stop(); // one thread's fatal error ends them all
+    };
+    try {
+        for (std::size_t i = 1; i < thread_count; ++i) threads.emplace_back(receive);
+    } catch (const std::system_error& e) {
+        const std::lock_guard lock(first_error_mutex);
+        ec = e.code(); // no more threads: stop those already running, report why
+        stop();
+    } catch (const std::bad_alloc&) {
+        const std::lock_guard lock(first_error_mutex);
+        ec = make_error_code(errc::no_buffer_space);
+        stop();
+    }
+    receive(); // this thread is one of them
+    for (std::thread& t : threads) t.join();
+}
+
+void udp_server::receive_loop(std::error_code& ec) {
     const auto log = [this](std::string_view line) {
         if (options_.log) {
             options_.log(line);

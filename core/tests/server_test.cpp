@@ -6,11 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -381,6 +385,56 @@ TEST(udp_server, answers_each_datagram_and_stops) {
     }
     server.stop();
     serving.join();
+}
+
+// Four threads receive from the one socket: four handlers are seen running at once, a
+// handler's exception is logged and the server goes on, and stop() ends every thread.
+TEST(udp_server, the_threaded_engine_runs_handlers_at_once) {
+    constexpr int thread_count = 4;
+    std::mutex mutex;
+    std::condition_variable changed;
+    int running = 0;
+    int most_at_once = 0;
+    std::atomic<int> logged{0};
+    unisock::udp_server server(
+        unisock::address::v4_loopback(0),
+        [&](unisock::datagram_request& request) {
+            if (request.data() == "throw") throw std::runtime_error("asked to throw");
+            std::unique_lock lock(mutex);
+            most_at_once = std::max(most_at_once, ++running);
+            changed.notify_all();
+            // Hold this thread until all four are in a handler (or give up after patience).
+            changed.wait_for(lock, patience, [&] { return most_at_once == thread_count; });
+            --running;
+            lock.unlock();
+            (void)request.reply("done:" + request.data());
+        },
+        {.engine = engine::threaded, .threads = thread_count, .log = [&](std::string_view line) {
+             if (line.find("asked to throw") != std::string_view::npos) ++logged;
+         }});
+    std::thread serving([&] { server.serve_forever(); });
+    unisock::socket client(unisock::address_family::ipv4, unisock::socket_type::datagram);
+    client.set_timeout(patience);
+    client.send_to("throw", server.local_address());
+    for (int i = 0; i < thread_count; ++i) client.send_to("d" + std::to_string(i), server.local_address());
+    std::set<std::string> replies;
+    for (int i = 0; i < thread_count; ++i) replies.insert(client.recv_from(1024).data);
+    EXPECT_EQ(replies, (std::set<std::string>{"done:d0", "done:d1", "done:d2", "done:d3"}));
+    EXPECT_EQ(most_at_once, thread_count);
+    EXPECT_EQ(logged.load(), 1);
+    server.stop();
+    serving.join();
+}
+
+TEST(udp_server, the_async_engine_is_refused_for_udp) {
+    std::error_code ec;
+    try {
+        unisock::udp_server server(unisock::address::v4_loopback(0), [](unisock::datagram_request&) {},
+                                   {.engine = engine::async});
+    } catch (const unisock::socket_error& e) {
+        ec = e.code();
+    }
+    EXPECT_EQ(ec, unisock::errc::operation_not_supported);
 }
 
 } // namespace

@@ -408,22 +408,29 @@ using datagram_handler = std::function<void(datagram_request&)>;
 
 /// How a udp_server runs.
 struct udp_server_options {
-    /// Only engine::sequential: the handler runs on the receiving thread, one datagram
-    /// after another (UDP has no connection to give a thread or a coroutine to).
+    /// sequential: one thread receives and handles one datagram after another.
+    /// threaded: `threads` threads receive from the one socket, each handling what it
+    /// received, so up to `threads` handlers run at once (Python's ThreadingUDPServer,
+    /// bounded). engine::async is not offered for UDP (operation_not_supported): a
+    /// datagram has no connection to give a coroutine to.
     unisock::engine engine = unisock::engine::sequential;
+    /// threaded: how many threads receive and handle; 0 = one per core.
+    std::size_t threads = 0;
     /// Datagrams longer than this are truncated by the OS (recvfrom's buffer).
     std::size_t max_datagram = 65535;
     /// For an IPv6 address: IPv4 senders too (v6_only = false).
     bool dual_stack = false;
-    /// Where the server writes its log lines (nowhere when empty).
+    /// Where the server's log lines go (handler errors); empty: stderr.
     std::function<void(std::string_view line)> log = {};
 };
 
 /// A UDP server: a bound datagram socket and a handler run once per datagram.
-/// stop() may be called from any thread and from a signal handler.
+/// stop() may be called from any thread and from a signal handler. On the threaded
+/// engine the handler runs on several threads at once and must be thread-safe.
 class udp_server {
 public:
-    /// socket(2) + v6_only + bind(2); socket_error on failure (address_in_use).
+    /// socket(2) + v6_only + bind(2); socket_error on failure (address_in_use;
+    /// operation_not_supported for engine::async).
     udp_server(const address& local, datagram_handler handle, udp_server_options options = {});
     udp_server(const udp_server&) = delete;
     udp_server& operator=(const udp_server&) = delete;
@@ -431,8 +438,10 @@ public:
 
     /// The address the server is bound to (its port when bound to port 0). No system call.
     const address& local_address() const noexcept { return local_; }
-    /// Receives and handles datagrams until stop(). A handler's exception is logged and
-    /// the server goes on. Receive errors other than the OS's transient ones end it.
+    /// Receives and handles datagrams until stop(), then returns once every thread it
+    /// started has ended. A handler's exception is logged and the server goes on.
+    /// Receive errors other than the OS's transient ones end it (the first one is
+    /// reported). recvfrom(2) / WSARecvFrom, blocking, which stop() cancels.
     void serve_forever();
     /// The same, reporting a failure in ec instead of throwing.
     void serve_forever(std::error_code& ec);
@@ -440,6 +449,8 @@ public:
     void stop() noexcept;
 
 private:
+    void receive_loop(std::error_code& ec);
+
     socket socket_;
     address local_;
     datagram_handler handle_;
