@@ -3,8 +3,10 @@
 //
 // The tutorial's client: create a socket, connect, sendall an HTTP request, recv(4096)
 // the reply, close. Instead of www.google.com the server is a small HTTP-like responder
-// on the loopback, so the test never leaves the machine.
+// on the loopback, so the test never leaves the machine: a handler on the library's
+// sequential engine, serving one client after another.
 #include "support/conformance.hpp"
+#include "support/servers.hpp"
 
 namespace {
 
@@ -16,26 +18,45 @@ using unisock::socket_type;
 constexpr std::string_view request = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
 constexpr std::string_view end_of_headers = "\r\n\r\n";
 
-// Reads until the blank line that ends an HTTP request (or the client closes). Only the
-// newly received bytes (and the three before them) are searched, so a large request
-// costs linear time.
-std::string read_request(unisock::socket& connection) {
-    std::string received;
+// Reads until the blank line that ends an HTTP request (or the client closes) into
+// received. Only the newly received bytes (and the three before them) are searched, so
+// a large request costs linear time.
+unisock::task read_request(unisock::session& connection, std::string& received, std::error_code& ec) {
     for (;;) {
-        const std::string piece = connection.recv(64 * 1024);
-        if (piece.empty()) return received;
+        const std::string piece = co_await connection.read(64 * 1024, ec);
+        if (ec || piece.empty()) co_return;
         const std::size_t search_from = received.size() < 3 ? 0 : received.size() - 3;
         received += piece;
-        if (received.find(end_of_headers, search_from) != std::string::npos) return received;
+        if (received.find(end_of_headers, search_from) != std::string::npos) co_return;
     }
 }
 
-// Answers every request with a short HTTP response naming how many bytes it got.
-void http_responder(unisock::socket& connection, const unisock::address&) {
-    const std::string received = read_request(connection);
+// Answers every request with a short HTTP response naming how many bytes it got; the
+// engine closes the connection when the handler returns.
+unisock::task http_responder(unisock::session& connection) {
+    std::error_code ec;
+    std::string received;
+    co_await read_request(connection, received, ec);
+    if (ec) co_return;
     const std::string body = "got " + std::to_string(received.size()) + " bytes";
-    connection.sendall("HTTP/1.0 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
-    connection.close();
+    const std::string reply = "HTTP/1.0 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    co_await connection.sendall(reply, ec);
+}
+
+// Reads the request, then answers with reply (which outlives the server).
+unisock::task fixed_reply(unisock::session& connection, const std::string& reply) {
+    std::error_code ec;
+    std::string received;
+    co_await read_request(connection, received, ec);
+    if (!ec) co_await connection.sendall(reply, ec);
+}
+
+// The tutorial's server side: one client at a time, on the library's sequential engine.
+unisock::tcp_server_options sequential() {
+    unisock::tcp_server_options options;
+    options.engine = unisock::engine::sequential;
+    options.idle_timeout = patience;
+    return options;
 }
 
 std::string expected_reply(std::size_t request_size) {
@@ -53,7 +74,7 @@ std::string read_until_close(unisock::socket& sock) {
 class S04_RequestReply : public scenario {};
 
 TEST_F(S04_RequestReply, TutorialClientGetsTheReply) {
-    sequential_server server(http_responder);
+    running_server server(http_responder, sequential());
 
     unisock::socket s(address_family::ipv4, socket_type::stream);
     s.set_timeout(patience);
@@ -68,7 +89,7 @@ TEST_F(S04_RequestReply, TutorialClientGetsTheReply) {
 }
 
 TEST_F(S04_RequestReply, WholeReplyArrivesBeforeTheOrderlyClose) {
-    sequential_server server(http_responder);
+    running_server server(http_responder, sequential());
     unisock::socket s(address_family::ipv4, socket_type::stream);
     s.set_timeout(patience);
     s.connect(server.address());
@@ -78,7 +99,7 @@ TEST_F(S04_RequestReply, WholeReplyArrivesBeforeTheOrderlyClose) {
 
 // sendall hands over every byte of a request far larger than the socket buffers.
 TEST_F(S04_RequestReply, LargeRequestIsSentWhole) {
-    sequential_server server(http_responder);
+    running_server server(http_responder, sequential());
     const std::string large = std::string("POST / HTTP/1.1\r\nX-Fill: ") + pattern(4 * 1024 * 1024) + "\r\n\r\n";
     unisock::socket s(address_family::ipv4, socket_type::stream);
     s.set_timeout(patience);
@@ -90,10 +111,8 @@ TEST_F(S04_RequestReply, LargeRequestIsSentWhole) {
 // recv(4096) returns at most 4096 bytes, and something as soon as any bytes are there.
 TEST_F(S04_RequestReply, RecvReturnsAtMostTheSizeAsked) {
     const std::string big_reply = pattern(64 * 1024);
-    sequential_server server([&](unisock::socket& connection, const unisock::address&) {
-        (void)read_request(connection);
-        connection.sendall(big_reply);
-    });
+    running_server server([&](unisock::session& connection) { return fixed_reply(connection, big_reply); },
+                          sequential());
     unisock::socket s(address_family::ipv4, socket_type::stream);
     s.set_timeout(patience);
     s.connect(server.address());
@@ -109,7 +128,7 @@ TEST_F(S04_RequestReply, RecvReturnsAtMostTheSizeAsked) {
 }
 
 TEST_F(S04_RequestReply, SeveralClientsInTurnEachGetTheirReply) {
-    sequential_server server(http_responder);
+    running_server server(http_responder, sequential());
     for (int client = 0; client < 5; ++client) {
         unisock::socket s(address_family::ipv4, socket_type::stream);
         s.set_timeout(patience);
@@ -122,7 +141,7 @@ TEST_F(S04_RequestReply, SeveralClientsInTurnEachGetTheirReply) {
 
 // create_connection does socket + resolve + connect in one call, as Python's does.
 TEST_F(S04_RequestReply, CreateConnectionByNameReachesTheServer) {
-    sequential_server server(http_responder);
+    running_server server(http_responder, sequential());
     unisock::socket s = unisock::create_connection("localhost", server.address().port(), patience);
     EXPECT_EQ(s.timeout(), unisock::timeout_duration(patience));
     EXPECT_EQ(s.peer_address(), server.address());

@@ -2,8 +2,11 @@
 // S07 echo until close (seeds 001, 002).
 //
 // The echo server answers every message with "OK..." and the message, and stops serving
-// a connection when recv() returns nothing: the client has closed in order.
+// a connection when recv() returns nothing: the client has closed in order. The server
+// is the tutorial's one-client-at-a-time loop: a handler on the library's sequential
+// engine, where co_await read() returning "" is that empty recv().
 #include "support/conformance.hpp"
+#include "support/servers.hpp"
 
 #include <future>
 
@@ -15,19 +18,39 @@ using unisock::socket_type;
 
 class S07_Echo : public scenario {};
 
-// Echoes until an orderly close; reports how the loop ended.
-std::string echo_until_close(unisock::socket& connection) {
-    connection.set_timeout(patience);
+// Echoes until an orderly close; reports how the loop ended in ended (when given).
+unisock::task echo_until_close(unisock::session& connection, std::promise<std::string>* ended) {
+    std::string how;
+    std::error_code ec;
     for (;;) {
-        const std::string data = connection.recv(4096);
-        if (data.empty()) return "orderly close";
-        connection.sendall("OK..." + data);
+        const std::string data = co_await connection.read(4096, ec);
+        if (ec) {
+            how = "read failed: " + ec.message();
+            break;
+        }
+        if (data.empty()) {
+            how = "orderly close";
+            break;
+        }
+        co_await connection.sendall("OK..." + data, ec);
+        if (ec) {
+            how = "sendall failed: " + ec.message();
+            break;
+        }
     }
+    if (ended) ended->set_value(how);
+}
+
+unisock::tcp_server_options sequential() {
+    unisock::tcp_server_options options;
+    options.engine = unisock::engine::sequential;
+    options.idle_timeout = patience;
+    return options;
 }
 
 TEST_F(S07_Echo, EachMessageComesBackWithOkPrefix) {
     std::promise<std::string> ended;
-    sequential_server server([&](unisock::socket& c, const unisock::address&) { ended.set_value(echo_until_close(c)); });
+    running_server server([&](unisock::session& c) { return echo_until_close(c, &ended); }, sequential());
     std::future<std::string> end = ended.get_future();
 
     unisock::socket client(address_family::ipv4, socket_type::stream);
@@ -57,7 +80,7 @@ TEST_F(S07_Echo, EmptyRecvMeansThePeerClosedInOrder) {
 }
 
 TEST_F(S07_Echo, LargeMessageIsEchoedWhole) {
-    sequential_server server([&](unisock::socket& c, const unisock::address&) { echo_until_close(c); });
+    running_server server([](unisock::session& c) { return echo_until_close(c, nullptr); }, sequential());
     unisock::socket client(address_family::ipv4, socket_type::stream);
     client.set_timeout(patience);
     client.connect(server.address());

@@ -36,26 +36,6 @@ void record_native(std::string_view what_the_os_did) { record_numbered("native",
 
 void record_note(std::string_view note) { record_numbered("note", note); }
 
-sequential_server::sequential_server(handler serve, const unisock::address& local, int backlog)
-    : listener_(unisock::create_server(local, {.backlog = backlog})),
-      address_(listener_.local_address()) {
-    thread_ = std::thread([this, serve = std::move(serve)] {
-        for (;;) {
-            std::error_code ec;
-            auto [connection, peer] = listener_.accept(ec);
-            if (ec) return; // canceled by the destructor
-            connection.set_timeout(patience);
-            serve(connection, peer);
-            ++served_;
-        }
-    });
-}
-
-sequential_server::~sequential_server() {
-    listener_.cancel();
-    thread_.join();
-}
-
 std::string pattern(std::size_t n, char seed) {
     std::string text(n, '\0');
     for (std::size_t i = 0; i < n; ++i) text[i] = static_cast<char>(seed + static_cast<char>(i % 23));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Shared by every conformance scenario: the leak-checking fixture, the way a test
-// records what it observed for the report, and a small loopback server runner.
+// records what it observed for the report, and small helpers. The scenarios' servers
+// are the library's: support/servers.hpp.
 //
 // Scenario tests use only unisock's public API. What the raw OS does on its own is
 // measured by the probes in conformance/native/ and recorded, never asserted.
@@ -48,30 +49,6 @@ void record_note(std::string_view note);
         ::conformance::record("skip_reason", conformance_skip_reason);                     \
         GTEST_SKIP() << conformance_skip_reason;                                           \
     } while (false)
-
-// A listener on 127.0.0.1 (or the given address) whose connections are served one
-// after another by handler on a background thread, until the server is destroyed
-// (which cancels the blocked accept: no sleeping, no leaked thread).
-class sequential_server {
-public:
-    using handler = std::function<void(unisock::socket& connection, const unisock::address& peer)>;
-
-    explicit sequential_server(handler serve,
-                               const unisock::address& local = unisock::address::v4_loopback(0),
-                               int backlog = unisock::default_backlog);
-    ~sequential_server();
-    sequential_server(const sequential_server&) = delete;
-    sequential_server& operator=(const sequential_server&) = delete;
-
-    const unisock::address& address() const noexcept { return address_; }
-    int served() const noexcept { return served_.load(); }
-
-private:
-    unisock::socket listener_;
-    unisock::address address_;
-    std::atomic<int> served_{0};
-    std::thread thread_;
-};
 
 // Started as `unisock_conformance --child-sleep MS`, the binary sleeps MS milliseconds
 // and exits (S29's child process).
