@@ -40,11 +40,31 @@ std::uint64_t key_of(const struct kevent& e) noexcept {
 bool reads(wait_for what) noexcept { return what != wait_for::writable; }
 bool writes(wait_for what) noexcept { return what != wait_for::readable; }
 
-// Applies up to two changes; with no room for results, kevent fails with the first
-// change's error.
-std::error_code apply(int kq, const struct kevent* changes, int count) noexcept {
-    if (count == 0) return {};
-    const int done = retry_on_interrupt([&] { return ::kevent(kq, changes, count, nullptr, 0, nullptr); });
+// Up to two changes to one socket's filters, applied in one kevent() call. With no room
+// for results, kevent fails with the first failing change's error.
+class changes {
+public:
+    void add(handle h, short filter, unsigned short flags, std::uint64_t key) noexcept {
+        EV_SET(&list_[count_], static_cast<uintptr_t>(as_fd(h)), filter, flags, 0, 0, as_udata(key));
+        ++count_;
+    }
+    int count() const noexcept { return count_; }
+    std::error_code apply(int kq) const noexcept {
+        if (count_ == 0) return {};
+        const int done = retry_on_interrupt([&] { return ::kevent(kq, list_, count_, nullptr, 0, nullptr); });
+        return done < 0 ? last_error() : std::error_code{};
+    }
+
+private:
+    struct kevent list_[2];
+    int count_ = 0;
+};
+
+// The user event's change: added (EV_CLEAR: reading it back resets it), or triggered.
+std::error_code user_event(int kq, unsigned short flags, unsigned int fflags) noexcept {
+    struct kevent change;
+    EV_SET(&change, wake_event_id, EVFILT_USER, flags, fflags, 0, nullptr);
+    const int done = retry_on_interrupt([&] { return ::kevent(kq, &change, 1, nullptr, 0, nullptr); });
     return done < 0 ? last_error() : std::error_code{};
 }
 
@@ -75,13 +95,10 @@ selector_backend* open_selector(std::error_code& ec) noexcept {
         return nullptr;
     }
     s->kq = ::kqueue();
-    struct kevent wake;
-    // EV_CLEAR: reading the user event back resets it.
-    EV_SET(&wake, wake_event_id, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0, nullptr);
     if (s->kq < 0 || ::fcntl(s->kq, F_SETFD, FD_CLOEXEC) != 0) {
         ec = last_error();
     } else {
-        ec = apply(s->kq, &wake, 1);
+        ec = user_event(s->kq, EV_ADD | EV_CLEAR, 0);
     }
     if (!ec) {
         try {
@@ -109,15 +126,15 @@ std::error_code selector_add(selector_backend& s, handle h, wait_for what, std::
     } catch (const std::exception&) {
         return make_error_code(errc::no_buffer_space);
     }
-    struct kevent changes[2];
-    int count = 0;
-    if (reads(what)) EV_SET(&changes[count++], as_fd(h), EVFILT_READ, EV_ADD, 0, 0, as_udata(key));
-    if (writes(what)) EV_SET(&changes[count++], as_fd(h), EVFILT_WRITE, EV_ADD, 0, 0, as_udata(key));
-    std::error_code ec = apply(s.kq, changes, count);
-    if (ec && count == 2) {
+    changes filters;
+    if (reads(what)) filters.add(h, EVFILT_READ, EV_ADD, key);
+    if (writes(what)) filters.add(h, EVFILT_WRITE, EV_ADD, key);
+    const std::error_code ec = filters.apply(s.kq);
+    if (ec && filters.count() == 2) {
         // The read filter may be in already: take it out again.
-        EV_SET(&changes[0], as_fd(h), EVFILT_READ, EV_DELETE, 0, 0, nullptr);
-        (void)apply(s.kq, changes, 1);
+        changes undo;
+        undo.add(h, EVFILT_READ, EV_DELETE, 0);
+        (void)undo.apply(s.kq);
     }
     if (ec) s.ready.resize(s.ready.size() - 2);
     return ec;
@@ -125,18 +142,17 @@ std::error_code selector_add(selector_backend& s, handle h, wait_for what, std::
 
 std::error_code selector_modify(selector_backend& s, handle h, wait_for before, wait_for after,
                                 std::uint64_t key) noexcept {
-    struct kevent changes[2];
-    int count = 0;
+    changes change;
     // EV_ADD on a filter that exists updates its udata; a filter no longer wanted goes.
     if (reads(after))
-        EV_SET(&changes[count++], as_fd(h), EVFILT_READ, EV_ADD, 0, 0, as_udata(key));
+        change.add(h, EVFILT_READ, EV_ADD, key);
     else if (reads(before))
-        EV_SET(&changes[count++], as_fd(h), EVFILT_READ, EV_DELETE, 0, 0, nullptr);
+        change.add(h, EVFILT_READ, EV_DELETE, 0);
     if (writes(after))
-        EV_SET(&changes[count++], as_fd(h), EVFILT_WRITE, EV_ADD, 0, 0, as_udata(key));
+        change.add(h, EVFILT_WRITE, EV_ADD, key);
     else if (writes(before))
-        EV_SET(&changes[count++], as_fd(h), EVFILT_WRITE, EV_DELETE, 0, 0, nullptr);
-    return apply(s.kq, changes, count);
+        change.add(h, EVFILT_WRITE, EV_DELETE, 0);
+    return change.apply(s.kq);
 }
 
 std::error_code selector_remove(selector_backend& s, handle h, wait_for what, std::uint64_t, bool is_open) noexcept {
@@ -144,11 +160,10 @@ std::error_code selector_remove(selector_backend& s, handle h, wait_for what, st
     // A closed descriptor's filters left the kqueue with it; its number may be another
     // socket's by now, whose filters an EV_DELETE would take out instead.
     if (!is_open) return {};
-    struct kevent changes[2];
-    int count = 0;
-    if (reads(what)) EV_SET(&changes[count++], as_fd(h), EVFILT_READ, EV_DELETE, 0, 0, nullptr);
-    if (writes(what)) EV_SET(&changes[count++], as_fd(h), EVFILT_WRITE, EV_DELETE, 0, 0, nullptr);
-    return apply(s.kq, changes, count);
+    changes filters;
+    if (reads(what)) filters.add(h, EVFILT_READ, EV_DELETE, 0);
+    if (writes(what)) filters.add(h, EVFILT_WRITE, EV_DELETE, 0);
+    return filters.apply(s.kq);
 }
 
 std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
@@ -181,10 +196,6 @@ std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out
     }
 }
 
-void selector_wake(selector_backend& s) noexcept {
-    struct kevent trigger;
-    EV_SET(&trigger, wake_event_id, EVFILT_USER, 0, NOTE_TRIGGER, 0, nullptr);
-    (void)apply(s.kq, &trigger, 1);
-}
+void selector_wake(selector_backend& s) noexcept { (void)user_event(s.kq, 0, NOTE_TRIGGER); }
 
 } // namespace unisock::platform
