@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "unisock/selector.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,12 @@ namespace {
 
 bool is_valid(wait_for what) noexcept {
     return what == wait_for::readable || what == wait_for::writable || what == wait_for::either;
+}
+
+// reserve() that grows geometrically: one add() after another stays linear in all.
+template <class Vector>
+void make_room(Vector& v, std::size_t size) {
+    if (v.capacity() < size) v.reserve(std::max(size, 2 * v.capacity()));
 }
 
 struct backend_closer {
@@ -104,26 +111,28 @@ void selector::add(socket& sock, wait_for what, void* data, std::error_code& ec)
         return;
     }
     impl& self = *impl_;
-    std::size_t index = 0;
+    const bool reuses = !self.free_slots.empty();
+    const std::size_t index = reuses ? self.free_slots.back() : self.slots.size();
     try {
         // Room for the worst select(): every socket reported twice, the waker once.
         const std::size_t count = self.by_socket.size() + 1;
         self.readiness.resize(2 * count + 1);
-        self.events.reserve(count);
-        self.event_interest.reserve(count);
-        if (self.free_slots.empty()) {
-            self.slots.emplace_back();
-            index = self.slots.size() - 1;
-            self.free_slots.reserve(self.slots.size()); // remove() then never allocates
-        } else {
-            index = self.free_slots.back();
-            self.free_slots.pop_back();
+        make_room(self.events, count);
+        make_room(self.event_interest, count);
+        if (!reuses) {
+            make_room(self.slots, index + 1);
+            make_room(self.free_slots, index + 1); // remove() then never allocates
         }
         self.by_socket.emplace(&sock, index);
     } catch (const std::exception&) {
         ec = make_error_code(errc::no_buffer_space);
         return;
     }
+    // Nothing below allocates: the slot is taken only now.
+    if (reuses)
+        self.free_slots.pop_back();
+    else
+        self.slots.emplace_back();
     ec = platform::selector_add(*self.backend, sock.native_handle(), what, index);
     if (ec) {
         self.by_socket.erase(&sock);

@@ -14,6 +14,7 @@
 // one-byte MSG_PEEK recv whether the stream has ended (0) or was reset (an error).
 #include <winsock2.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -154,7 +155,7 @@ std::error_code selector_add(selector_backend& s, handle h, wait_for what, std::
         s.read_set.reserve(sockets);
         s.write_set.reserve(sockets);
         s.except_set.reserve(sockets);
-        s.touched.reserve(sockets);
+        if (s.touched.capacity() < sockets) s.touched.reserve(std::max(sockets, 2 * s.touched.capacity()));
         if (s.registrations.size() <= key) s.registrations.resize(key + 1);
         s.by_socket[as_socket(h)] = key;
     } catch (const std::exception&) {
