@@ -40,6 +40,7 @@ BASELINES = {
     "pingpong_rawpeer": "pingpong_rawpeer/raw_blocking",
     "udp64": "udp64/raw",
     "readline100": "readline100/raw",
+    "select10k": "select10k/raw_epoll",
 }
 
 # Functions whose inclusive instructions per operation are printed under the table: the

@@ -62,6 +62,9 @@ SCENARIOS = {
     "S28": "Winsock init",
     "S29": "no inheritance",
     "S30": "cancellation",
+    "S31": "selector: many ready",
+    "S32": "selector: failed connect",
+    "S33": "selector: hang-up and reset",
 }
 
 HEADER_KEYS = ("platform", "compiler", "unisock_version")

@@ -156,6 +156,11 @@ private:
     static void stop(unisock::tcp_server& server) { server.stop(); }
     static void stop(unisock::udp_server& server) { server.stop(); }
     static void stop(unisock::socket& sock) { sock.cancel(); }
+    // Anything else with an async-signal-safe stop() (the selector example's loop).
+    template <class Other>
+    static void stop(Other& other) {
+        other.stop();
+    }
 };
 
 } // namespace examples

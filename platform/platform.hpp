@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -126,6 +127,44 @@ void close_waker(handle waker) noexcept;
 // build). EINTR is retried with the time that is left; a positive remainder never
 // becomes a zero timeout.
 std::error_code wait(handle h, wait_for what, handle waker, const deadline& until) noexcept;
+
+// ---- selector: Python's selectors (posix/selector_epoll.cpp on Linux,
+// posix/selector_kqueue.cpp on macOS and the BSDs, windows/selector.cpp) -------------------
+// The backend holds the OS's registrations and a wake-up handle; core/src/selector.cpp
+// keeps the sockets, their user data and the rule that makes events read the same on
+// every OS. A key names one registration (core's slot number).
+class selector_backend;
+
+// What the OS said about one registration, as it said it: readable, writable, a pending
+// error, the receive direction ended. A backend may report one key twice in one wait
+// (kqueue: once per filter); core merges them.
+struct selector_readiness {
+    std::uint64_t key = 0;
+    bool readable = false;
+    bool writable = false;
+    bool error = false;
+    bool hang_up = false;
+};
+
+selector_backend* open_selector(std::error_code& ec) noexcept;
+void close_selector(selector_backend* s) noexcept;
+// Each add grows what the backend needs for one more registration (no_buffer_space when
+// the memory is not there), so that wait allocates nothing.
+std::error_code selector_add(selector_backend& s, handle h, wait_for what, std::uint64_t key) noexcept;
+std::error_code selector_modify(selector_backend& s, handle h, wait_for before, wait_for after,
+                                std::uint64_t key) noexcept;
+// is_open false: the socket was closed since it was added, so the OS has dropped it
+// already (and its handle number may belong to another socket now).
+std::error_code selector_remove(selector_backend& s, handle h, wait_for what, std::uint64_t key,
+                                bool is_open) noexcept;
+// Waits until a registration is ready, until passes, or selector_wake; polls once when
+// until has passed already. Writes at most out.size() reports and returns their count:
+// zero after a timeout or a wake-up (the wake-up is drained). EINTR is retried with the
+// time left.
+std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
+                          std::error_code& ec) noexcept;
+// Async-signal-safe: one write / kevent / send.
+void selector_wake(selector_backend& s) noexcept;
 
 // ---- resolve.cpp: lookups ----------------------------------------------------------------
 // getaddrinfo / GetAddrInfoW within until: timed_out once it passes (at once if it has

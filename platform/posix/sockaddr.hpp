@@ -2,9 +2,12 @@
 #pragma once
 // What the POSIX backend files share beyond platform/sockaddr.hpp (the address
 // conversion written once for both backends): the descriptor behind a handle and the
-// EINTR-retrying wrapper. Header-only, so the backend keeps the same file list as Windows'.
+// EINTR-retrying wrapper, the millisecond timeout of poll and epoll_wait. Header-only, so the backend keeps the same file list as Windows'.
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <climits>
 
 #include "platform/platform.hpp"
 #include "platform/sockaddr.hpp"
@@ -22,6 +25,15 @@ auto retry_on_interrupt(Call call) noexcept {
         auto result = call();
         if (result >= 0 || errno != EINTR) return result;
     }
+}
+
+// The timeout of poll(2) and epoll_wait(2): the time left rounded up to the millisecond,
+// so that a positive remainder never becomes a zero timeout (which would poll instead of
+// waiting), capped to their int; -1 without a limit.
+inline int milliseconds_left(const deadline& until) noexcept {
+    if (!until.is_limited()) return -1;
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(until.remaining()).count();
+    return static_cast<int>(std::min<decltype(ms)>(ms, INT_MAX));
 }
 
 } // namespace unisock::platform

@@ -3,10 +3,7 @@
 // waker_eventfd.cpp on Linux, waker_kqueue.cpp on macOS and the BSDs).
 #include <poll.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <chrono>
-#include <climits>
 
 #include "platform/platform.hpp"
 #include "platform/posix/sockaddr.hpp"
@@ -14,15 +11,6 @@
 namespace unisock::platform {
 
 namespace {
-
-// poll's timeout: the time left rounded up to the millisecond, so that a positive
-// remainder never becomes a zero timeout (which would poll instead of waiting), capped
-// to poll's int; -1 without a limit.
-int poll_timeout(const deadline& until) noexcept {
-    if (!until.is_limited()) return -1;
-    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(until.remaining()).count();
-    return static_cast<int>(std::min<decltype(ms)>(ms, INT_MAX));
-}
 
 short poll_events(wait_for what) noexcept {
     switch (what) {
@@ -45,7 +33,7 @@ std::error_code wait(handle h, wait_for what, handle waker, const deadline& unti
     watched[1].events = POLLIN;
     const nfds_t count = waker == invalid_native_handle ? 1 : 2;
     for (;;) {
-        const int timeout = poll_timeout(until);
+        const int timeout = milliseconds_left(until);
         if (timeout == 0) return make_error_code(errc::timed_out);
         const int ready = ::poll(watched, count, timeout);
         if (ready < 0 && errno == EINTR) continue; // the deadline is kept: recomputed above

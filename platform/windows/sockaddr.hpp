@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 // What the Windows backend files share beyond platform/sockaddr.hpp (the address
-// conversion written once for both backends): the SOCKET behind a handle and Winsock's
-// start-up. Header-only, so the backend keeps the same file list as POSIX's.
+// conversion written once for both backends): the SOCKET behind a handle, Winsock's
+// start-up and select()'s timeout. Header-only, so the backend keeps the same file list as POSIX's.
 
+#include <algorithm>
+#include <chrono>
 #include <system_error>
 
 #include "platform/platform.hpp"
@@ -38,5 +40,19 @@ std::error_code report_udp_resets(SOCKET s, bool report) noexcept;
 // SOCKET is an unsigned pointer-sized integer; INVALID_SOCKET (~0) becomes -1.
 inline SOCKET as_socket(handle h) noexcept { return as_native(h); }
 inline handle as_handle(SOCKET s) noexcept { return static_cast<handle>(s); }
+
+// select()'s timeout: the time left rounded up to the microsecond, so that a positive
+// remainder never becomes a zero timeout (which would poll instead of waiting). At most a
+// day: a far deadline is reached in several waits, each of which fits timeval's 32-bit
+// seconds.
+inline timeval select_timeout(const deadline& until) noexcept {
+    constexpr std::chrono::hours longest_select{24};
+    const auto left = std::min<deadline::duration>(until.remaining(), longest_select);
+    const auto micro = std::chrono::ceil<std::chrono::microseconds>(left);
+    timeval tv{};
+    tv.tv_sec = static_cast<long>(micro.count() / 1'000'000);
+    tv.tv_usec = static_cast<long>(micro.count() % 1'000'000);
+    return tv;
+}
 
 } // namespace unisock::platform

@@ -2,32 +2,10 @@
 // The wait primitive: select on the socket and its wake-up socket (waker.cpp).
 #include <winsock2.h>
 
-#include <algorithm>
-#include <chrono>
-
 #include "platform/platform.hpp"
 #include "platform/windows/sockaddr.hpp"
 
 namespace unisock::platform {
-
-namespace {
-
-// The longest single select(): a far deadline is reached in several waits, each of which
-// fits timeval's 32-bit seconds.
-constexpr std::chrono::hours longest_select{24};
-
-// select's timeout: the time left rounded up to the microsecond, so that a positive
-// remainder never becomes a zero timeout (which would poll instead of waiting).
-timeval select_timeout(const deadline& until) noexcept {
-    const auto left = std::min<deadline::duration>(until.remaining(), longest_select);
-    const auto micro = std::chrono::ceil<std::chrono::microseconds>(left);
-    timeval tv{};
-    tv.tv_sec = static_cast<long>(micro.count() / 1'000'000);
-    tv.tv_usec = static_cast<long>(micro.count() % 1'000'000);
-    return tv;
-}
-
-} // namespace
 
 // select() rather than WSAPoll: WSAPoll does not report a failed connect before Windows
 // 10 build 19041, while select() puts it in the except set. Windows' fd_set is a list of

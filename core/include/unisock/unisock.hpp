@@ -9,6 +9,7 @@
 #include "unisock/error.hpp"
 #include "unisock/options.hpp"
 #include "unisock/resolver.hpp"
+#include "unisock/selector.hpp"
 #include "unisock/server.hpp"
 #include "unisock/socket.hpp"
 #include "unisock/stream.hpp"
