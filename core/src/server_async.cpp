@@ -522,7 +522,7 @@ void worker::remove(async_session& s) noexcept {
 void worker::start_sweep() {
     const auto idle = *server.options.idle_timeout;
     sweep.expires_after(std::max<clock::duration>(idle / 4, std::chrono::milliseconds(1)));
-    sweep.async_wait([this, idle](const asio::error_code& aec) {
+    sweep.async_wait([this](const asio::error_code& aec) {
         if (aec || stopping) return;
         ++sweep_ticks;
         for (std::size_t i = 0; i < sessions.size(); ++i) sessions[i]->sweep(sweep_ticks);

@@ -77,6 +77,19 @@ TEST(resolver, numeric_v6) {
     }
 }
 
+// A numeric host of the other family than the hint has no address to give: the same
+// host_not_found on every OS (glibc says EAI_ADDRFAMILY, Windows WSAHOST_NOT_FOUND).
+TEST(resolver, a_numeric_host_of_the_other_family_is_host_not_found) {
+    for (const auto& [host, family] : {std::pair{"::1", address_family::ipv4}, std::pair{"127.0.0.1", address_family::ipv6}}) {
+        resolve_hints hints = numeric();
+        hints.family = family;
+        std::error_code ec;
+        const auto found = unisock::resolve(host, "80", hints, ec);
+        EXPECT_TRUE(found.empty()) << host;
+        EXPECT_EQ(ec, errc::host_not_found) << host << ": " << ec.message();
+    }
+}
+
 // resolve with a timeout: within it the lookup answers as without one; with no time
 // left it is timed_out before any lookup starts. (A resolver that never answers is not
 // tested: that needs a network namespace with its own resolv.conf, more than a unit

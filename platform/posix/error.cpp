@@ -99,6 +99,9 @@ errc translate_resolver_error(int native) noexcept {
 #ifdef EAI_NODATA // glibc and older BSDs; macOS folds it into EAI_NONAME
     case EAI_NODATA: return errc::host_not_found;
 #endif
+#ifdef EAI_ADDRFAMILY // glibc: the host has no address of the asked family ("::1" for IPv4), as on Windows
+    case EAI_ADDRFAMILY: return errc::host_not_found;
+#endif
     case EAI_AGAIN: return errc::try_again;
     case EAI_SERVICE: return errc::service_not_found;
     case EAI_FAIL: return errc::resolver_failure;

@@ -67,6 +67,9 @@ const row resolver_table[] = {
 #ifdef EAI_NODATA
     UNISOCK_ROW(EAI_NODATA, host_not_found),
 #endif
+#ifdef EAI_ADDRFAMILY
+    UNISOCK_ROW(EAI_ADDRFAMILY, host_not_found),
+#endif
     UNISOCK_ROW(EAI_AGAIN, try_again),
     UNISOCK_ROW(EAI_SERVICE, service_not_found),
     UNISOCK_ROW(EAI_FAIL, resolver_failure),
