@@ -42,7 +42,10 @@ std::optional<std::uint32_t> expected_scope(std::string_view scope) {
         if (value > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
         return static_cast<std::uint32_t>(value);
     }
-    if (scope.size() >= IF_NAMESIZE || scope.find('\0') != std::string_view::npos) return std::nullopt;
+    // A name never holds '%' (unisock's rule). Linux's if_nametoindex reads "eth0:x" as
+    // eth0 (an alias label), and so does unisock, which asks it.
+    if (scope.size() >= IF_NAMESIZE || scope.find_first_of(std::string_view("%\0", 2)) != std::string_view::npos)
+        return std::nullopt;
     const unsigned index = ::if_nametoindex(std::string(scope).c_str());
     if (index == 0) return std::nullopt;
     return index;
