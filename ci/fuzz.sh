@@ -54,8 +54,9 @@ finish() {
     if ((status == 0)); then
         printf '%-12s ok      %10s runs\n' "${name}" "${runs:-?}"
     else
-        printf '%-12s FAILED  exit %s after %s runs; its output ends:\n' "${name}" "${status}" "${runs:-?}"
-        grep -v -E '^(#[0-9]+|\tNEW_FUNC|INFO:)' "${logs}/${name}.log" | tail -n 40
+        printf '%-12s FAILED  exit %s after %s runs (%s):\n' "${name}" "${status}" "${runs:-?}" "${logs}/${name}.log"
+        # The harness's own message or the sanitizer's report, then the input's bytes.
+        grep -a -E 'fuzz check failed|ERROR: |SUMMARY: |^0x|Test unit written' "${logs}/${name}.log" | head -n 20
         failed+=("${name}")
     fi
 }

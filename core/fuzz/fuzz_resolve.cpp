@@ -48,6 +48,9 @@ const std::vector<errc> resolve_errors = {
     errc::resolver_failure,         errc::invalid_argument, errc::timed_out,
 };
 
+// Known failure (December 2026): glibc's EAI_ADDRFAMILY (-9, a numeric host of the other
+// family than hints.family, "::1" for ipv4) maps to errc::unknown in
+// platform/posix/error.cpp, so this check fails on the seed corpus until it is mapped.
 void check_error(const std::error_code& ec, std::string_view call) {
     check(unisock::portable_error(ec) != errc::unknown, "error without a portable meaning", call);
     check(!ec.message().empty(), "error without a message", call);
