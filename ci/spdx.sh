@@ -10,7 +10,8 @@
 # headers (.hpp .cpp .h and their .in templates), and "# SPDX-License-Identifier: BSL-1.0"
 # on the first line, or after the #! line, of shell, Python, CMake, YAML, Makefile,
 # Doxyfile and .pc.in files and of scripts without an extension that start with #!.
-# Other files (Markdown, JSON, which has no comments, LICENSE itself) are not covered.
+# Other files (Markdown, JSON, which has no comments, LICENSE itself, the fuzzing seeds
+# of core/fuzz/corpus/) are not covered.
 # The files are git's (tracked, and untracked but not ignored), so build/ is left out.
 # shellcheck source=ci/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -29,6 +30,8 @@ esac
 # rule does not cover.
 comment_marker() {
     local path="$1"
+    # Fuzzing seeds are data, not sources (and hold NUL bytes).
+    [[ "${path}" == core/fuzz/corpus/* ]] && return 0
     case "${path##*/}" in
         *.hpp | *.cpp | *.h | *.hpp.in | *.cpp.in | *.h.in) echo '//' ;;
         CMakeLists.txt | *.cmake | *.cmake.in | *.sh | *.py | *.yml | *.yaml | *.pc.in | Makefile | Doxyfile) echo '#' ;;

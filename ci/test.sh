@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSL-1.0
 # THE test command (README.md, .ci/run): on a fresh Debian machine it installs what is
 # missing, then builds and tests unisock with g++ and with clang (unit tests and the
-# conformance suite) and under ThreadSanitizer and ASan+UBSan (clang), installs it and
+# conformance suite) and under ThreadSanitizer and ASan+UBSan (clang), runs the libFuzzer
+# harnesses for a minute each, installs it and
 # builds consumer projects against it, builds it with clang and libc++, builds the API
 # reference, cross-builds it for Windows with mingw-w64 and runs the same tests under
 # Wine, writes the Linux conformance report and the Linux + Windows matrix (and checks
@@ -59,6 +60,10 @@ for sanitizer in tsan:thread asan:address,undefined; do
         skip_step "test-${name}" "build-${name} failed"
     fi
 done
+
+# The libFuzzer harnesses (core/fuzz, clang, ASan + UBSan), 60 s each over a copy of
+# their seed corpus; a crash fails the step and its input is kept in fuzz/fuzz-artifacts/.
+run_step fuzz timeout 600 "${ci}/fuzz.sh" "${build_root}/fuzz" 60
 
 # The library installed (static, shared) and used by consumer projects as a user does;
 # the library and a consumer with clang and LLVM's libc++; the API reference (Doxygen,
