@@ -62,6 +62,9 @@ SCENARIOS = {
     "S28": "Winsock init",
     "S29": "no inheritance",
     "S30": "cancellation",
+    "S34": "network interfaces",
+    "S35": "Happy Eyeballs",
+    "S36": "all connection errors",
 }
 
 HEADER_KEYS = ("platform", "compiler", "unisock_version")

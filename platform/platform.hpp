@@ -22,6 +22,7 @@
 #include "unisock/address.hpp"
 #include "unisock/bytes.hpp"
 #include "unisock/error.hpp"
+#include "unisock/interfaces.hpp"
 #include "unisock/options.hpp"
 #include "unisock/resolver.hpp"
 #include "unisock/system.hpp"
@@ -145,6 +146,16 @@ std::string service_name(std::uint16_t port, std::string_view protocol, std::err
 // alias ("Ethernet") through ConvertInterfaceNameToLuidW / ConvertInterfaceAliasToLuid.
 // invalid_argument when no interface has that name. Allocates nothing.
 std::uint32_t interface_index(std::string_view name, std::error_code& ec) noexcept;
+
+// ---- interfaces.cpp: network interfaces ---------------------------------------------------
+// Every interface, ordered by index, with its IPv4 and IPv6 addresses: getifaddrs on POSIX,
+// GetAdaptersAddresses on Windows (names as interface_index and interface_name use them).
+// May throw std::bad_alloc.
+std::vector<network_interface> list_interfaces(std::error_code& ec);
+// The name of the interface with this index: if_indextoname on POSIX; on Windows the
+// NDIS interface name ("loopback_0") through ConvertInterfaceLuidToNameW.
+// invalid_argument when no interface has that index. May throw std::bad_alloc.
+std::string interface_name(std::uint32_t index, std::error_code& ec);
 
 // ---- system.cpp: what this OS offers -------------------------------------------------------
 platform_capabilities query_capabilities() noexcept;
