@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -127,6 +128,16 @@ void close_waker(handle waker) noexcept;
 // build). EINTR is retried with the time that is left; a positive remainder never
 // becomes a zero timeout.
 std::error_code wait(handle h, wait_for what, handle waker, const deadline& until) noexcept;
+
+// The most sockets wait_connects takes at once (within Windows' FD_SETSIZE of 64).
+inline constexpr std::size_t max_connect_waits = 32;
+// Waits until at least one of the sockets, each with a connect in progress, has finished
+// (connected or failed: writable, or POLLERR / the except set), or until passes
+// (timed_out). Sets finished[i] for each that has; the caller reads the outcome with
+// pending_error. At most max_connect_waits handles (invalid_argument beyond). One system
+// call per wait: poll on POSIX, select on Windows; EINTR is retried with the time left.
+std::error_code wait_connects(std::span<const handle> handles, std::span<bool> finished,
+                              const deadline& until) noexcept;
 
 // ---- resolve.cpp: lookups ----------------------------------------------------------------
 // getaddrinfo / GetAddrInfoW within until: timed_out once it passes (at once if it has

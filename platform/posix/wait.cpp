@@ -57,4 +57,25 @@ std::error_code wait(handle h, wait_for what, handle waker, const deadline& unti
     }
 }
 
+std::error_code wait_connects(std::span<const handle> handles, std::span<bool> finished,
+                              const deadline& until) noexcept {
+    if (handles.size() > max_connect_waits || finished.size() < handles.size())
+        return make_error_code(errc::invalid_argument);
+    pollfd watched[max_connect_waits] = {};
+    for (std::size_t i = 0; i < handles.size(); ++i) {
+        watched[i].fd = as_fd(handles[i]);
+        watched[i].events = POLLOUT;
+    }
+    for (;;) {
+        const int timeout = poll_timeout(until);
+        if (timeout == 0) return make_error_code(errc::timed_out);
+        const int ready = ::poll(watched, static_cast<nfds_t>(handles.size()), timeout);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0) return last_error();
+        if (ready == 0) continue;
+        for (std::size_t i = 0; i < handles.size(); ++i) finished[i] = watched[i].revents != 0;
+        return {};
+    }
+}
+
 } // namespace unisock::platform
