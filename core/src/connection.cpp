@@ -387,8 +387,10 @@ socket create_connection(const std::vector<address>& candidates, const connectio
     std::vector<connection_attempt> attempts;
     std::error_code ec;
     socket sock = connect_to_any(candidates, options, attempts, ec);
-    if (ec) throw_connection_error(ec, attempts.empty() ? "create_connection" : "connect", describe(candidates),
-                                   std::move(attempts));
+    if (ec) {
+        const std::string_view operation = attempts.empty() ? "create_connection" : "connect";
+        throw_connection_error(ec, operation, describe(candidates), std::move(attempts));
+    }
     return sock;
 }
 
