@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The wait primitive: poll on the socket and its wake-up handle (the waker is in
-// waker_eventfd.cpp on Linux, waker_kqueue.cpp on macOS and the BSDs).
+// waker_eventfd.cpp on Linux, waker_kqueue.cpp on macOS and the BSDs); and the wait for
+// several connects at once that create_connection's Happy Eyeballs race uses.
 #include <poll.h>
 
 #include <algorithm>

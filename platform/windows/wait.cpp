@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// The wait primitive: select on the socket and its wake-up socket (waker.cpp).
+// The wait primitive: select on the socket and its wake-up socket (waker.cpp); and the
+// wait for several connects at once that create_connection's Happy Eyeballs race uses.
 #include <winsock2.h>
 
 #include <algorithm>
