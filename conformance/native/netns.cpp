@@ -2,6 +2,7 @@
 // Raw OS helper: a thread in a network namespace of its own, with nftables rules (S35, S36).
 #include "native/netns.hpp"
 
+#include <exception>
 #include <thread>
 
 #if defined(__linux__)
@@ -64,16 +65,22 @@ std::optional<std::string> load_rules(const std::string& rules) {
 
 std::optional<std::string> run_in_private_network(const std::string& nft_rules, const std::function<void()>& body) {
     std::optional<std::string> reason;
+    std::exception_ptr failure; // rethrown on the caller's thread, where the test catches it
     std::thread inside([&] {
-        if (::unshare(CLONE_NEWNET) != 0) {
-            reason = "unshare(CLONE_NEWNET): " + raw::last_error_text() + " (a network namespace needs root)";
-            return;
+        try {
+            if (::unshare(CLONE_NEWNET) != 0) {
+                reason = "unshare(CLONE_NEWNET): " + raw::last_error_text() + " (a network namespace needs root)";
+                return;
+            }
+            reason = bring_up_loopback();
+            if (!reason) reason = load_rules(nft_rules);
+            if (!reason) body();
+        } catch (...) {
+            failure = std::current_exception();
         }
-        reason = bring_up_loopback();
-        if (!reason) reason = load_rules(nft_rules);
-        if (!reason) body();
     });
     inside.join();
+    if (failure) std::rethrow_exception(failure);
     return reason;
 }
 

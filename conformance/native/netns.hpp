@@ -17,7 +17,8 @@ namespace conformance::native {
 // nft_rules with `nft -f -` there. Sockets body creates belong to that namespace; the
 // namespace and its rules disappear when the thread ends and its last socket is closed.
 // Packets never leave it. Returns nullopt when body ran, else the reason it could not
-// (not Linux, unshare not permitted without root, nft missing or refusing the rules).
+// (not Linux, unshare not permitted without root, nft missing or refusing the rules). An
+// exception from body is rethrown here, on the caller's thread.
 std::optional<std::string> run_in_private_network(const std::string& nft_rules, const std::function<void()>& body);
 
 // What a raw blocking-free connect to ip:port does within ms milliseconds ("no answer
