@@ -43,6 +43,17 @@ network_interface& entry_for(std::vector<network_interface>& list, const ifaddrs
     return added;
 }
 
+// How many bytes of a sockaddr the OS filled in: the BSDs' sockaddrs carry their length,
+// and a netmask may end after its last nonzero byte; Linux's are whole.
+template <class Sockaddr>
+std::size_t filled_length(const Sockaddr& sa, std::size_t whole) noexcept {
+    if constexpr (requires { sa.sa_len; }) {
+        return std::min<std::size_t>(sa.sa_len, whole);
+    } else {
+        return whole;
+    }
+}
+
 // An IPv4 or IPv6 address entry with its netmask; false for other families.
 bool ip_of(const ifaddrs& entry, interface_address& out) {
     if (entry.ifa_addr == nullptr) return false;
@@ -55,9 +66,9 @@ bool ip_of(const ifaddrs& entry, interface_address& out) {
     out.prefix_length = 0;
     if (entry.ifa_netmask != nullptr) {
         // The netmask's own family field is not always filled in (older BSDs): read it as
-        // the address's family.
+        // the address's family. The bytes it leaves out are zero.
         native_address mask;
-        std::memcpy(&mask.storage, entry.ifa_netmask, length);
+        std::memcpy(&mask.storage, entry.ifa_netmask, filled_length(*entry.ifa_netmask, length));
         mask.get()->sa_family = static_cast<sa_family_t>(af);
         const address mask_address = from_native(mask.get(), length, ec);
         if (!ec) out.prefix_length = prefix_length_of(mask_address.ip());
