@@ -29,7 +29,8 @@ struct connection_options {
     std::optional<timeout_duration> timeout = std::nullopt;
     /// Python's source_address: every attempt binds to it before connecting (port 0: any
     /// port). An address of the other IP family is not tried (address_family_not_supported
-    /// in its attempt).
+    /// in its attempt). With a fixed port only one attempt holds it at a time: another one
+    /// of that family started while the first still runs fails with address_in_use.
     std::optional<address> source_address = std::nullopt;
     /// RFC 8305's Connection Attempt Delay: the next address is tried this long after the
     /// previous attempt started, or at once when that attempt fails. The RFC recommends
