@@ -20,6 +20,7 @@ linux_packages=(
     libasio-dev googletest libgtest-dev libbenchmark-dev
     netbase                # /etc/services: getservbyname("http", "tcp") and the tests of it
     python3 netcat-openbsd # S27 drives the example servers with Python's socket module and nc
+    nftables               # S35, S36: the blackholed address inside the tests' network namespace
 )
 check_packages=(
     git ccache pkg-config     # ci/spdx.sh, ci/consumers.sh (the pkg-config consumer)

@@ -65,6 +65,9 @@ SCENARIOS = {
     "S31": "selector: many ready",
     "S32": "selector: failed connect",
     "S33": "selector: hang-up and reset",
+    "S34": "network interfaces",
+    "S35": "Happy Eyeballs",
+    "S36": "all connection errors",
 }
 
 HEADER_KEYS = ("platform", "compiler", "unisock_version")

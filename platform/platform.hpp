@@ -23,6 +23,7 @@
 #include "unisock/address.hpp"
 #include "unisock/bytes.hpp"
 #include "unisock/error.hpp"
+#include "unisock/interfaces.hpp"
 #include "unisock/options.hpp"
 #include "unisock/resolver.hpp"
 #include "unisock/system.hpp"
@@ -128,6 +129,16 @@ void close_waker(handle waker) noexcept;
 // becomes a zero timeout.
 std::error_code wait(handle h, wait_for what, handle waker, const deadline& until) noexcept;
 
+// The most sockets wait_connects takes at once (within Windows' FD_SETSIZE of 64).
+inline constexpr std::size_t max_connect_waits = 32;
+// Waits until at least one of the sockets, each with a connect in progress, has finished
+// (connected or failed: writable, or POLLERR / the except set), or until passes
+// (timed_out). Sets finished[i] for each that has; the caller reads the outcome with
+// pending_error. At most max_connect_waits handles (invalid_argument beyond). One system
+// call per wait: poll on POSIX, select on Windows; EINTR is retried with the time left.
+std::error_code wait_connects(std::span<const handle> handles, std::span<bool> finished,
+                              const deadline& until) noexcept;
+
 // ---- selector: Python's selectors (posix/selector_epoll.cpp on Linux,
 // posix/selector_kqueue.cpp on macOS and the BSDs, windows/selector.cpp) -------------------
 // The backend holds the OS's registrations and a wake-up handle; core/src/selector.cpp
@@ -184,6 +195,16 @@ std::string service_name(std::uint16_t port, std::string_view protocol, std::err
 // alias ("Ethernet") through ConvertInterfaceNameToLuidW / ConvertInterfaceAliasToLuid.
 // invalid_argument when no interface has that name. Allocates nothing.
 std::uint32_t interface_index(std::string_view name, std::error_code& ec) noexcept;
+
+// ---- interfaces.cpp: network interfaces ---------------------------------------------------
+// Every interface, ordered by index, with its IPv4 and IPv6 addresses: getifaddrs on POSIX,
+// GetAdaptersAddresses on Windows (names as interface_index and interface_name use them).
+// May throw std::bad_alloc.
+std::vector<network_interface> list_interfaces(std::error_code& ec);
+// The name of the interface with this index: if_indextoname on POSIX; on Windows the
+// NDIS interface name ("loopback_0") through ConvertInterfaceLuidToNameW.
+// invalid_argument when no interface has that index. May throw std::bad_alloc.
+std::string interface_name(std::uint32_t index, std::error_code& ec);
 
 // ---- system.cpp: what this OS offers -------------------------------------------------------
 platform_capabilities query_capabilities() noexcept;

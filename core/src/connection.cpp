@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // create_connection, create_server, socketpair and exchange: helpers made of the public
-// socket API (plus platform::make_socket_pair). The throwing forms name the step that
+// socket API (plus platform::make_socket_pair, and platform::wait_connects for the
+// connects create_connection races). The throwing forms name the step that
 // failed ("getaddrinfo", "socket", "setsockopt", "bind", "connect", ...) so the message
 // reads like the system call that went wrong.
 
@@ -8,6 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <new>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,33 +52,128 @@ std::optional<timeout_duration> time_left(const platform::deadline& until, std::
     return until.remaining_timeout();
 }
 
-// One connection attempt to endpoint with the given timeout.
-socket connect_one(const resolved_endpoint& endpoint, std::optional<timeout_duration> timeout,
-                   std::error_code& ec, std::string_view& operation) {
-    operation = "socket";
-    socket sock(endpoint.family, socket_type::stream, endpoint.protocol, ec);
-    if (ec) return {};
-    operation = "connect";
-    sock.set_timeout(timeout, ec);
-    if (!ec) sock.connect(endpoint.endpoint, ec);
-    if (ec) return {};
+// RFC 8305 section 5 allows no less.
+constexpr timeout_duration min_attempt_delay = std::chrono::milliseconds(10);
+
+// RFC 8305 section 4: IPv6 first, then the families in turn, each in the resolver's order.
+std::vector<address> interleave_families(const std::vector<resolved_endpoint>& endpoints) {
+    std::vector<address> v6;
+    std::vector<address> others;
+    for (const resolved_endpoint& e : endpoints)
+        (e.endpoint.family() == address_family::ipv6 ? v6 : others).push_back(e.endpoint);
+    std::vector<address> order;
+    order.reserve(endpoints.size());
+    for (std::size_t i = 0; i < std::max(v6.size(), others.size()); ++i) {
+        if (i < v6.size()) order.push_back(v6[i]);
+        if (i < others.size()) order.push_back(others[i]);
+    }
+    return order;
+}
+
+// Starts one non-blocking connect (bound to source first, if given): ec is in_progress
+// while it runs, false when it connected at once, else its failure.
+socket start_attempt(const address& peer, const std::optional<address>& source, std::error_code& ec) {
+    if (source && source->family() != peer.family()) {
+        ec = make_error_code(errc::address_family_not_supported);
+        return {};
+    }
+    socket sock(peer.family(), socket_type::stream, 0, ec);
+    if (!ec) sock.set_timeout(timeout_duration::zero(), ec);
+    if (!ec && source) sock.bind(*source, ec);
+    if (!ec) sock.connect(peer, ec);
     return sock;
 }
 
-// Resolves host and connects to each address in turn under one deadline. operation is
-// the step whose error ec holds.
-socket connect_to_host(std::string_view host, std::uint16_t port, std::optional<timeout_duration> timeout,
-                       std::error_code& ec, std::string_view& operation) {
-    operation = "create_connection";
-    if (is_negative(timeout)) {
-        ec = make_error_code(errc::invalid_argument);
-        return {};
+// Happy Eyeballs over candidates, in their order, until one connects or all have failed or
+// until passes. attempts gets each address tried with its error; ec the first's.
+socket race(const std::vector<address>& candidates, const connection_options& options,
+            const platform::deadline& until, std::vector<connection_attempt>& attempts, std::error_code& ec) {
+    using clock = platform::deadline::clock;
+    const bool non_blocking = options.timeout && options.timeout->count() == 0;
+    const timeout_duration delay = std::max(options.attempt_delay, min_attempt_delay);
+    std::vector<socket> running;            // connects in progress
+    std::vector<std::size_t> running_entry; // and their entries in attempts
+    std::size_t next = 0;
+    clock::time_point next_start = clock::now();
+    const auto room = [&] { return next < candidates.size() && running.size() < platform::max_connect_waits; };
+    const auto won = [&](socket sock) {
+        // Only the failures stay listed; the attempts still running are closed unreported.
+        std::erase_if(attempts, [](const connection_attempt& a) { return !a.error; });
+        sock.set_timeout(options.timeout, ec);
+        return sock;
+    };
+    for (;;) {
+        // With none running the next starts whatever the time (so a zero timeout still
+        // tries an address, and one that failed at once is followed at once).
+        while (room() && (running.empty() || (clock::now() >= next_start && !until.has_passed()))) {
+            const address& peer = candidates[next++];
+            attempts.push_back({peer, {}});
+            std::error_code attempt;
+            socket sock = start_attempt(peer, options.source_address, attempt);
+            if (!attempt) return won(std::move(sock));
+            if (attempt == errc::in_progress) {
+                running.push_back(std::move(sock));
+                running_entry.push_back(attempts.size() - 1);
+                next_start = clock::now() + delay;
+            } else {
+                attempts.back().error = attempt;
+            }
+        }
+        if (running.empty()) break; // every address has failed
+        if (until.has_passed()) {
+            for (const std::size_t entry : running_entry)
+                attempts[entry].error = make_error_code(non_blocking ? errc::in_progress : errc::timed_out);
+            break;
+        }
+        // Wait for a connect to finish, until the next attempt is due or the deadline.
+        platform::deadline wake = until;
+        if (room()) {
+            const auto due = next_start - clock::now();
+            if (due < until.remaining()) wake = platform::deadline::after(due);
+        }
+        platform::handle handles[platform::max_connect_waits];
+        bool finished[platform::max_connect_waits] = {};
+        for (std::size_t i = 0; i < running.size(); ++i) handles[i] = running[i].native_handle();
+        const std::error_code waited =
+            platform::wait_connects(std::span(handles, running.size()), std::span(finished, running.size()), wake);
+        if (waited == errc::timed_out) continue;
+        if (waited) { // the wait itself failed: no attempt can be told apart
+            for (const std::size_t entry : running_entry) attempts[entry].error = waited;
+            break;
+        }
+        for (std::size_t i = running.size(); i-- > 0;) {
+            if (!finished[i]) continue;
+            const std::error_code result = running[i].pending_error();
+            if (!result) return won(std::move(running[i]));
+            attempts[running_entry[i]].error = result;
+            running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+            running_entry.erase(running_entry.begin() + static_cast<std::ptrdiff_t>(i));
+            next_start = clock::now(); // a failure starts the next attempt at once
+        }
     }
-    // One deadline covers the lookup and every attempt. A zero timeout stays zero: every
-    // attempt is then non-blocking, as the caller asked, and the lookup blocks as
-    // Python's does (a lookup with no time at all could never succeed).
-    const bool non_blocking = timeout && timeout->count() == 0;
-    const platform::deadline until = platform::deadline::for_timeout(timeout);
+    ec = attempts.front().error;
+    return {};
+}
+
+// The deadline of options.timeout (invalid_argument when negative).
+platform::deadline deadline_of(const connection_options& options, std::error_code& ec) noexcept {
+    if (is_negative(options.timeout)) ec = make_error_code(errc::invalid_argument);
+    return platform::deadline::for_timeout(options.timeout);
+}
+
+// Resolves host and races its addresses under one deadline. operation is the step whose
+// error ec holds ("getaddrinfo" for the lookup, "connect" for the attempts).
+socket connect_to_host(std::string_view host, std::uint16_t port, const connection_options& options,
+                       std::vector<connection_attempt>& attempts, std::error_code& ec,
+                       std::string_view& operation) {
+    attempts.clear();
+    operation = "create_connection";
+    ec.clear();
+    const platform::deadline until = deadline_of(options, ec);
+    if (ec) return {};
+    // A zero timeout makes the attempts non-blocking; the lookup then blocks as Python's
+    // does (a lookup with no time at all could never succeed).
+    const bool non_blocking = options.timeout && options.timeout->count() == 0;
     resolve_hints hints;
     hints.type = socket_type::stream;
     operation = "getaddrinfo";
@@ -86,24 +184,49 @@ socket connect_to_host(std::string_view host, std::uint16_t port, std::optional<
         ec = make_error_code(errc::host_not_found);
         return {};
     }
-    for (std::size_t i = 0; i < endpoints.size(); ++i) {
-        ec.clear(); // only the last address's error is reported
-        std::optional<timeout_duration> attempt_timeout = non_blocking ? timeout : time_left(until, ec);
-        if (ec) {
-            operation = "connect";
-            return {};
-        }
-        // No address takes the whole timeout: each gets an equal share of what is left,
-        // so a dead first address cannot starve the rest (time a failed attempt does not
-        // use passes on to the next; the last one gets all that remains).
-        if (attempt_timeout && !non_blocking)
-            *attempt_timeout /= static_cast<timeout_duration::rep>(endpoints.size() - i);
-        socket sock = connect_one(endpoints[i], attempt_timeout, ec, operation);
-        if (ec) continue;
-        sock.set_timeout(timeout, ec);
-        return sock;
+    operation = "connect";
+    return race(interleave_families(endpoints), options, until, attempts, ec);
+}
+
+socket connect_to_any(const std::vector<address>& candidates, const connection_options& options,
+                      std::vector<connection_attempt>& attempts, std::error_code& ec) {
+    attempts.clear();
+    ec.clear();
+    const platform::deadline until = deadline_of(options, ec);
+    if (!ec && candidates.empty()) ec = make_error_code(errc::invalid_argument);
+    if (ec) return {};
+    return race(candidates, options, until, attempts, ec);
+}
+
+// "; every address tried: [::1]:80 timed out, 127.0.0.1:80 Connection refused".
+std::string list_attempts(const std::vector<connection_attempt>& attempts) {
+    std::string text = "; every address tried:";
+    for (const connection_attempt& a : attempts) {
+        text += ' ';
+        text += a.endpoint.to_string();
+        text += ' ';
+        text += a.error.message();
+        text += ',';
     }
-    return {};
+    text.pop_back();
+    return text;
+}
+
+// The exception for a failed create_connection: with every attempt once addresses were
+// tried, else the one matching ec (a resolver or argument error).
+[[noreturn]] void throw_connection_error(const std::error_code& ec, std::string_view operation,
+                                         std::string_view context, std::vector<connection_attempt> attempts) {
+    if (attempts.empty()) detail::throw_error(ec, operation, context);
+    const std::string what = detail::compose_message(ec, operation, context) + list_attempts(attempts);
+    if (ec == errc::timed_out) throw connection_timeout_error(ec, what, std::move(attempts));
+    throw connection_error(ec, what, std::move(attempts));
+}
+
+// "[::1]:80, 127.0.0.1:80" for an error message.
+std::string describe(const std::vector<address>& candidates) {
+    std::string text;
+    for (const address& a : candidates) text += (text.empty() ? "" : ", ") + a.to_string();
+    return text;
 }
 
 // socket, reuse policy, v6_only, bind, listen. operation is the step whose error ec holds.
@@ -224,18 +347,76 @@ std::string run_exchange(socket& sock, const_bytes out, std::size_t expected,
 
 } // namespace
 
-socket create_connection(std::string_view host, std::uint16_t port, std::optional<timeout_duration> timeout) {
+connection_failure::connection_failure(std::vector<connection_attempt> attempts)
+    : attempts_(std::make_shared<const std::vector<connection_attempt>>(std::move(attempts))) {}
+
+connection_error::connection_error(std::error_code ec, const std::string& what, std::vector<connection_attempt> attempts)
+    : socket_error(ec, what), connection_failure(std::move(attempts)) {}
+
+connection_timeout_error::connection_timeout_error(std::error_code ec, const std::string& what,
+                                                   std::vector<connection_attempt> attempts)
+    : timeout_error(ec, what), connection_failure(std::move(attempts)) {}
+
+socket create_connection(std::string_view host, std::uint16_t port, const connection_options& options) {
+    std::vector<connection_attempt> attempts;
     std::error_code ec;
     std::string_view operation;
-    socket sock = connect_to_host(host, port, timeout, ec, operation);
-    if (ec) detail::throw_error(ec, operation, describe(host, port));
+    socket sock = connect_to_host(host, port, options, attempts, ec, operation);
+    if (ec) throw_connection_error(ec, operation, describe(host, port), std::move(attempts));
     return sock;
+}
+
+socket create_connection(std::string_view host, std::uint16_t port, const connection_options& options,
+                         std::error_code& ec) noexcept {
+    std::vector<connection_attempt> attempts;
+    return create_connection(host, port, options, attempts, ec);
+}
+
+socket create_connection(std::string_view host, std::uint16_t port, const connection_options& options,
+                         std::vector<connection_attempt>& attempts, std::error_code& ec) noexcept {
+    try {
+        std::string_view operation;
+        return connect_to_host(host, port, options, attempts, ec, operation);
+    } catch (const std::bad_alloc&) {
+        ec = make_error_code(errc::no_buffer_space);
+        return {};
+    }
+}
+
+socket create_connection(const std::vector<address>& candidates, const connection_options& options) {
+    std::vector<connection_attempt> attempts;
+    std::error_code ec;
+    socket sock = connect_to_any(candidates, options, attempts, ec);
+    if (ec) {
+        const std::string_view operation = attempts.empty() ? "create_connection" : "connect";
+        throw_connection_error(ec, operation, describe(candidates), std::move(attempts));
+    }
+    return sock;
+}
+
+socket create_connection(const std::vector<address>& candidates, const connection_options& options,
+                         std::error_code& ec) noexcept {
+    std::vector<connection_attempt> attempts;
+    return create_connection(candidates, options, attempts, ec);
+}
+
+socket create_connection(const std::vector<address>& candidates, const connection_options& options,
+                         std::vector<connection_attempt>& attempts, std::error_code& ec) noexcept {
+    try {
+        return connect_to_any(candidates, options, attempts, ec);
+    } catch (const std::bad_alloc&) {
+        ec = make_error_code(errc::no_buffer_space);
+        return {};
+    }
+}
+
+socket create_connection(std::string_view host, std::uint16_t port, std::optional<timeout_duration> timeout) {
+    return create_connection(host, port, connection_options{.timeout = timeout});
 }
 
 socket create_connection(std::string_view host, std::uint16_t port, std::optional<timeout_duration> timeout,
                          std::error_code& ec) {
-    std::string_view operation;
-    return connect_to_host(host, port, timeout, ec, operation);
+    return create_connection(host, port, connection_options{.timeout = timeout}, ec);
 }
 
 socket create_server(const address& local, const server_options& options) {

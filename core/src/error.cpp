@@ -169,24 +169,6 @@ bool is_resolver_error(errc e) noexcept {
            e == errc::resolver_failure;
 }
 
-std::string compose_message(const std::error_code& ec, std::string_view operation,
-                            std::string_view context) {
-    std::string text(operation);
-    if (!context.empty()) {
-        text += ' ';
-        text += context;
-    }
-    text += ": ";
-    text += ec.message();
-    text += " [";
-    text += ec.category().name();
-    text += ' ';
-    const char* name = ec.category() == portable_category() ? enumerator_name(static_cast<errc>(ec.value())) : nullptr;
-    text += name != nullptr ? std::string(name) : std::to_string(ec.value());
-    text += ']';
-    return text;
-}
-
 } // namespace
 
 const std::error_category& portable_category() noexcept {
@@ -213,6 +195,24 @@ socket_error::socket_error(std::error_code ec, const std::string& what)
     : std::system_error(ec), what_(what) {}
 
 namespace detail {
+
+std::string compose_message(const std::error_code& ec, std::string_view operation,
+                            std::string_view context) {
+    std::string text(operation);
+    if (!context.empty()) {
+        text += ' ';
+        text += context;
+    }
+    text += ": ";
+    text += ec.message();
+    text += " [";
+    text += ec.category().name();
+    text += ' ';
+    const char* name = ec.category() == portable_category() ? enumerator_name(static_cast<errc>(ec.value())) : nullptr;
+    text += name != nullptr ? std::string(name) : std::to_string(ec.value());
+    text += ']';
+    return text;
+}
 
 void throw_error(const std::error_code& ec, std::string_view operation, std::string_view context) {
     const std::string what = compose_message(ec, operation, context);

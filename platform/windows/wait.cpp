@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// The wait primitive: select on the socket and its wake-up socket (waker.cpp).
+// The wait primitive: select on the socket and its wake-up socket (waker.cpp); and the
+// wait for several connects at once that create_connection's Happy Eyeballs race uses.
 #include <winsock2.h>
 
 #include "platform/platform.hpp"
@@ -39,6 +40,37 @@ std::error_code wait(handle h, wait_for what, handle waker, const deadline& unti
             continue;
         }
         if (has_waker && FD_ISSET(as_socket(waker), &read_set)) return make_error_code(errc::operation_canceled);
+        return {};
+    }
+}
+
+// A connect that succeeded makes the socket writable; one that failed puts it in the
+// except set (select, not WSAPoll, for the reason above).
+std::error_code wait_connects(std::span<const handle> handles, std::span<bool> finished,
+                              const deadline& until) noexcept {
+    if (handles.size() > max_connect_waits || finished.size() < handles.size())
+        return make_error_code(errc::invalid_argument);
+    for (;;) {
+        fd_set write_set;
+        fd_set except_set;
+        FD_ZERO(&write_set);
+        FD_ZERO(&except_set);
+        for (const handle h : handles) {
+            FD_SET(as_socket(h), &write_set);
+            FD_SET(as_socket(h), &except_set);
+        }
+        timeval tv{};
+        if (until.is_limited()) tv = select_timeout(until);
+        const int ready = ::select(0, nullptr, &write_set, &except_set, until.is_limited() ? &tv : nullptr);
+        if (ready == SOCKET_ERROR) return last_error();
+        if (ready == 0) {
+            if (until.has_passed()) return make_error_code(errc::timed_out);
+            continue;
+        }
+        for (std::size_t i = 0; i < handles.size(); ++i) {
+            const SOCKET s = as_socket(handles[i]);
+            finished[i] = FD_ISSET(s, &write_set) || FD_ISSET(s, &except_set);
+        }
         return {};
     }
 }

@@ -122,6 +122,9 @@ public:
 };
 
 namespace detail {
+// The message of every exception: "<operation> <context>: <reason> [<namespace> <code>]".
+std::string compose_message(const std::error_code& ec, std::string_view operation, std::string_view context);
+
 // Throws the exception that matches ec (timeout_error for timed_out, gai_error for resolver
 // codes, socket_error otherwise); the message reads "<operation> <context>: <reason>".
 [[noreturn]] void throw_error(const std::error_code& ec, std::string_view operation,

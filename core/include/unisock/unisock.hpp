@@ -7,6 +7,7 @@
 #include "unisock/bytes.hpp"
 #include "unisock/connection.hpp"
 #include "unisock/error.hpp"
+#include "unisock/interfaces.hpp"
 #include "unisock/options.hpp"
 #include "unisock/resolver.hpp"
 #include "unisock/selector.hpp"
