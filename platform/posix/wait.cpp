@@ -56,7 +56,7 @@ std::error_code wait_connects(std::span<const handle> handles, std::span<bool> f
         watched[i].events = POLLOUT;
     }
     for (;;) {
-        const int timeout = poll_timeout(until);
+        const int timeout = milliseconds_left(until);
         if (timeout == 0) return make_error_code(errc::timed_out);
         const int ready = ::poll(watched, static_cast<nfds_t>(handles.size()), timeout);
         if (ready < 0 && errno == EINTR) continue;
