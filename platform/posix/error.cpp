@@ -99,7 +99,7 @@ errc translate_resolver_error(int native) noexcept {
 #ifdef EAI_NODATA // glibc and older BSDs; macOS folds it into EAI_NONAME
     case EAI_NODATA: return errc::host_not_found;
 #endif
-#ifdef EAI_ADDRFAMILY // glibc: the host has no address of the asked family ("::1" for IPv4), as on Windows
+#ifdef EAI_ADDRFAMILY // glibc: no address of the asked family ("::1" for IPv4); WSAHOST_NOT_FOUND on Windows
     case EAI_ADDRFAMILY: return errc::host_not_found;
 #endif
     case EAI_AGAIN: return errc::try_again;
