@@ -32,10 +32,11 @@ mkdir -p "${artifacts}" "${logs}"
 
 # run_harness NAME: one harness over a fresh copy of its corpus; its exit status.
 # -timeout: an input that runs 10 s is a hang; -rss_limit_mb: memory that grows without
-# bound is a crash too. resolve runs without libFuzzer's per-input leak check: a lookup
-# its zero timeout abandons is freed later by glibc's notification thread
-# (platform/posix/resolve.cpp), which that check, run between two inputs, can report as
-# a leak; the ASan build's tests check resolve's leaks at exit.
+# bound is a crash too. resolve runs without libFuzzer's per-input leak check: a timed
+# lookup is freed by glibc's notification thread (SIGEV_THREAD, platform/posix/resolve.cpp),
+# which may run after the call has returned, and that check, run between two inputs, then
+# reports it as a leak (seen once in three 60 s runs, never on a replay); the ASan build's
+# tests check resolve's leaks at exit.
 run_harness() {
     local name="$1" corpus="${build_dir}/fuzz-corpus/$1"
     local leaks=1
