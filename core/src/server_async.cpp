@@ -376,9 +376,8 @@ private:
         socket_.shutdown(tcp::socket::shutdown_send, ignored);
         try {
             linger_timer_ = std::make_unique<asio::steady_timer>(worker_.io, linger_time);
-            input_.clear();
-            input_pos_ = 0;
-            input_.resize(read_size_);
+            // A buffer of its own: a read the handler started may still be filling input_.
+            if (!reader_) discard_buffer_.resize(first_read_size);
         } catch (...) {
             end_linger();
             return;
@@ -386,11 +385,12 @@ private:
         linger_timer_->async_wait([self = shared_from_this()](const asio::error_code& aec) {
             if (!aec) self->end_linger();
         });
-        discard_input();
+        // With the handler's read pending, that read takes what comes until the timer.
+        if (!reader_) discard_input();
     }
 
     void discard_input() {
-        socket_.async_read_some(asio::buffer(input_), [self = shared_from_this()](const asio::error_code& aec, std::size_t n) {
+        socket_.async_read_some(asio::buffer(discard_buffer_), [self = shared_from_this()](const asio::error_code& aec, std::size_t n) {
             self->lingered_ += n;
             if (aec || self->lingered_ >= linger_bytes || !self->lingering_) {
                 self->end_linger();
@@ -479,6 +479,7 @@ private:
     bool lingering_ = false;
     std::size_t lingered_ = 0;
     std::unique_ptr<asio::steady_timer> linger_timer_; // only while lingering
+    std::string discard_buffer_;                        // only while lingering
 
     std::mutex out_mutex_; // guards the fields below (write() and close() come from any thread)
     std::string pending_;

@@ -268,6 +268,33 @@ TEST(server, a_line_over_the_maximum_is_refused_and_the_server_keeps_serving) {
     }
 }
 
+// A handler that goes on reading after its line was refused: its reads end with the
+// session (operation_canceled or the end), while the client still gets the reply and the
+// end of the stream. (The lingering close must not reuse the buffer such a read fills.)
+unisock::task reads_on_after_a_refused_line(unisock::session& client) {
+    std::error_code ec;
+    (void)co_await client.readline(ec);
+    if (ec != unisock::errc::message_size) co_return;
+    for (int i = 0; i < 1000; ++i) {
+        ec.clear();
+        if ((co_await client.read(1000, ec)).empty() || ec) co_return;
+    }
+}
+
+TEST(server, a_handler_that_reads_on_after_a_refused_line_does_not_stop_the_reply) {
+    for (engine e : {engine::threaded, engine::async}) {
+        SCOPED_TRACE(testing::Message() << "engine " << static_cast<int>(e));
+        running_server s(reads_on_after_a_refused_line, {.engine = e, .max_line = 100});
+        unisock::socket rude = unisock::create_connection("127.0.0.1", s.server.local_address().port(), patience);
+        unisock::stream rude_lines(rude);
+        rude.sendall(std::string(5000, 'x') + "\n");
+        EXPECT_EQ(rude_lines.readline(), "error: line too long\n");
+        std::error_code ec;
+        rude.sendall(std::string(20000, 'y'), ec); // more input while the server lingers
+        EXPECT_EQ(rude_lines.readline(), "") << "disconnected";
+    }
+}
+
 // A client that never reads: the output queued for it stops at the bound and it is
 // dropped (write() returns false from then on).
 unisock::task flood(unisock::session& client) {
