@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// ip_address::parse against the OS's inet_pton, and to_string against inet_ntop. This
-// harness calls the OS raw on purpose, for comparison (as conformance/native/ does), so
-// it includes <arpa/inet.h> and builds on POSIX only.
+// ip_address::parse against the OS's inet_pton, and to_string against inet_ntop, called
+// raw through conformance/native/text_probe (OS headers stay in the native probes).
 //
 // Intended differences, treated explicitly:
 // - A scope after '%' ("fe80::1%eth0", "fe80::1%3") is unisock's and inet_pton's text has
@@ -12,13 +11,8 @@
 //   ::1.2.3.4) as a dotted quad; unisock prints RFC 5952's hex form (::102:304). Both
 //   parse back to the same bytes, which is what is checked for those.
 
-#include <arpa/inet.h>
-#include <net/if.h>
-#include <netinet/in.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -26,6 +20,7 @@
 #include <system_error>
 
 #include "fuzz_check.hpp"
+#include "native/text_probe.hpp"
 #include "unisock/address.hpp"
 
 using unisock_fuzz::check;
@@ -44,9 +39,10 @@ std::optional<std::uint32_t> expected_scope(std::string_view scope) {
     }
     // A name never holds '%' (unisock's rule). Linux's if_nametoindex reads "eth0:x" as
     // eth0 (an alias label), and so does unisock, which asks it.
-    if (scope.size() >= IF_NAMESIZE || scope.find_first_of(std::string_view("%\0", 2)) != std::string_view::npos)
+    if (scope.size() >= conformance::native::raw_interface_name_size() ||
+        scope.find_first_of(std::string_view("%\0", 2)) != std::string_view::npos)
         return std::nullopt;
-    const unsigned index = ::if_nametoindex(std::string(scope).c_str());
+    const unsigned index = conformance::native::raw_interface_index(std::string(scope));
     if (index == 0) return std::nullopt;
     return index;
 }
@@ -78,10 +74,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
         const std::size_t percent = text.find('%');
         const std::string numeric(text.substr(0, percent));
-        in_addr v4{};
-        in6_addr v6{};
-        const bool os_v4 = percent == std::string_view::npos && ::inet_pton(AF_INET, numeric.c_str(), &v4) == 1;
-        bool os_v6 = ::inet_pton(AF_INET6, numeric.c_str(), &v6) == 1;
+        const auto v4 = percent == std::string_view::npos ? conformance::native::raw_inet_pton_v4(numeric)
+                                                          : std::nullopt;
+        const auto v6 = conformance::native::raw_inet_pton_v6(numeric);
+        const bool os_v4 = v4.has_value();
+        bool os_v6 = v6.has_value();
         std::uint32_t scope = 0;
         if (percent != std::string_view::npos && os_v6) {
             const auto wanted = expected_scope(text.substr(percent + 1));
@@ -94,11 +91,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
               visible(text));
         if (ec) return;
         if (os_v4) {
-            check(ip.is_v4() && std::memcmp(ip.bytes().data(), &v4, 4) == 0, "IPv4 bytes differ from inet_pton's",
-                  visible(text));
+            check(ip.is_v4() && ip.to_v4() == *v4, "IPv4 bytes differ from inet_pton's", visible(text));
         } else {
-            check(ip.is_v6() && std::memcmp(ip.bytes().data(), &v6, 16) == 0, "IPv6 bytes differ from inet_pton's",
-                  visible(text));
+            check(ip.is_v6() && ip.bytes() == *v6, "IPv6 bytes differ from inet_pton's", visible(text));
             check(ip.scope_id() == scope, "scope differs from the documented one", visible(text));
         }
 
@@ -107,12 +102,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::error_code again;
         check(unisock::ip_address::parse(printed, again) == ip && !again, "to_string's text does not parse back",
               visible(text) + " -> " + printed);
-        char os_text[INET6_ADDRSTRLEN] = {};
         if (ip.is_v4()) {
-            check(::inet_ntop(AF_INET, &v4, os_text, sizeof os_text) != nullptr, "inet_ntop failed");
+            const std::string os_text = conformance::native::raw_inet_ntop_v4(*v4);
+            check(!os_text.empty(), "inet_ntop failed");
             check(printed == os_text, "to_string differs from inet_ntop", printed + " vs " + os_text);
         } else if (!is_v4_compatible(ip.bytes())) {
-            check(::inet_ntop(AF_INET6, &v6, os_text, sizeof os_text) != nullptr, "inet_ntop failed");
+            const std::string os_text = conformance::native::raw_inet_ntop_v6(*v6);
+            check(!os_text.empty(), "inet_ntop failed");
             const std::string address_part = printed.substr(0, printed.find('%'));
             check(address_part == os_text, "to_string differs from inet_ntop", printed + " vs " + os_text);
         }
