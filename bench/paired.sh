@@ -23,10 +23,10 @@ shift $(($# < 2 ? $# : 2))
 [[ -x "${bench}" ]] || { echo "paired.sh: no program at ${bench} (run ci/bench.sh first)" >&2; exit 1; }
 
 mapfile -t runs < <("${bench}" --list-runs)
-# A family's baseline: FAMILY/raw_blocking, else FAMILY/raw.
+# A family's baseline: FAMILY/raw_blocking, else FAMILY/raw, else FAMILY/raw_epoll (select10k).
 baseline_of() {
     local family="${1%%/*}" candidate name
-    for candidate in "${family}/raw_blocking" "${family}/raw"; do
+    for candidate in "${family}/raw_blocking" "${family}/raw" "${family}/raw_epoll"; do
         for name in "${runs[@]}"; do
             if [[ "${name}" == "${candidate}" ]]; then
                 echo "${candidate}"

@@ -2,8 +2,9 @@
 // The selector through unisock's public API.
 //
 // select10k/unisock   selector.select(0s) with 10,000 idle sockets registered and 4 ready
-//                     ones (bench/selector_sizes.hpp); on Linux its baseline is
-//                     select10k/raw_epoll, epoll_wait on the same sockets
+//                     ones (bench/selector_sizes.hpp; the idle ones are the raw
+//                     baseline's, adopted); on Linux its baseline is select10k/raw_epoll,
+//                     epoll_wait on the same kind of sockets
 
 #include <benchmark/benchmark.h>
 
@@ -23,8 +24,8 @@ class selector_select {
 public:
     selector_select() {
         idle_.reserve(idle_sockets); // a registered socket must not move
-        for (int i = 0; i < idle_sockets; ++i) {
-            idle_.emplace_back(unisock::address_family::ipv4, unisock::socket_type::datagram);
+        for (const std::intptr_t idle : idle_socket_pool()) {
+            idle_.push_back(unisock::socket::adopt(idle));
             selector_.add(idle_.back(), unisock::wait_for::readable);
         }
         unisock::socket listener = unisock::create_server(unisock::address::v4_loopback(0));
@@ -35,6 +36,16 @@ public:
         }
         // Registered once every socket is in place: the vector no longer moves them.
         for (unisock::socket& sock : ready_) selector_.add(sock, unisock::wait_for::readable);
+    }
+
+    selector_select(const selector_select&) = delete;
+    selector_select& operator=(const selector_select&) = delete;
+    // The pool keeps its sockets for the other variant: given back, not closed.
+    ~selector_select() {
+        for (unisock::socket& sock : idle_) {
+            selector_.remove(sock);
+            sock.release();
+        }
     }
 
     void step() {

@@ -2,6 +2,9 @@
 #pragma once
 // The select10k family's shape, shared by the raw baseline and unisock's variant.
 
+#include <cstdint>
+#include <span>
+
 namespace unisock::bench {
 
 // Idle registered sockets (UDP, one descriptor each, never readable) and ready ones (the
@@ -9,5 +12,10 @@ namespace unisock::bench {
 // stay ready for every select).
 inline constexpr int idle_sockets = 10'000;
 inline constexpr int ready_sockets = 4;
+
+// The idle sockets, opened once (raw socket calls, bench/native/raw_selector_bench.cpp)
+// and registered by both variants: a paired run holds both at once, and two sets of
+// 10,000 would not fit a 20,000-descriptor limit.
+std::span<const std::intptr_t> idle_socket_pool();
 
 } // namespace unisock::bench

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSL-1.0
 # Builds bench/ (Release, Google Benchmark) and measures, for raw system calls, unisock
 # (blocking and timeout mode) and Asio's sync operations, the same loopback operations:
-# pair64, bulk64k, pingpong, pingpong_rawpeer, udp64 and readline100 (README.md,
-# Benchmarks). Prints one table: CPU per operation (medians of repetitions interleaved at
+# pair64, bulk64k, pingpong, pingpong_rawpeer, udp64 and readline100, and select10k
+# against raw epoll and CPython's selectors (README.md, Benchmarks). Prints one table: CPU per operation (medians of repetitions interleaved at
 # random), ratio to raw, the same ratio measured in alternating blocks in one process
 # (bench/paired.sh: steady on a loaded machine), system calls per operation
 # (bench/syscalls.sh: strace -c -f, where strace is installed) and user-space
@@ -44,6 +44,9 @@ timeout --kill-after=30 900 "${bench}" \
 
 log "CPU ratios to raw in alternating blocks"
 "${unisock_root}/bench/paired.sh" "${bench}" "${build_dir}/paired.jsonl" >/dev/null
+log "CPython's selectors on the select10k shape"
+python3 "${unisock_root}/bench/python_selectors.py" --baseline-json "${build_dir}/paired.jsonl" |
+    tee "${build_dir}/python_selectors.txt"
 summary=("${results}" --paired "${build_dir}/paired.jsonl")
 if command -v strace >/dev/null; then
     log "counting system calls per operation (strace)"

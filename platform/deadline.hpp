@@ -24,8 +24,8 @@ public:
     // timeout from now. A timeout too large to add to the clock's reading means no limit
     // (nanoseconds::max() is "forever", not an overflow); a negative one has passed already.
     static deadline after(duration timeout) noexcept {
+        if (timeout <= duration::zero()) return deadline(passed_already); // a poll: no clock read
         const clock::time_point now = clock::now();
-        if (timeout <= duration::zero()) return deadline(now);
         if (timeout >= clock::time_point::max() - now) return {};
         return deadline(now + timeout);
     }
@@ -35,10 +35,11 @@ public:
     }
 
     bool is_limited() const noexcept { return at_ != clock::time_point::max(); }
-    bool has_passed() const noexcept { return is_limited() && clock::now() >= at_; }
+    bool has_passed() const noexcept { return at_ == passed_already || (is_limited() && clock::now() >= at_); }
     // The time left, zero once passed; duration::max() without a limit.
     duration remaining() const noexcept {
         if (!is_limited()) return duration::max();
+        if (at_ == passed_already) return duration::zero();
         const clock::time_point now = clock::now();
         return now >= at_ ? duration::zero() : at_ - now;
     }
@@ -49,6 +50,9 @@ public:
     }
 
 private:
+    // Before every reading of the clock: what a zero or negative timeout gives.
+    static constexpr clock::time_point passed_already = clock::time_point::min();
+
     explicit deadline(clock::time_point at) noexcept : at_(at) {}
 
     clock::time_point at_ = clock::time_point::max();

@@ -147,14 +147,21 @@ std::error_code wait_connects(std::span<const handle> handles, std::span<bool> f
 class selector_backend;
 
 // What the OS said about one registration, as it said it: readable, writable, a pending
-// error, the receive direction ended. A backend may report one key twice in one wait
-// (kqueue: once per filter); core merges them.
+// error, the receive direction ended, as bits of one byte (core turns them into an event
+// with one table lookup). A backend may report one key twice in one wait (kqueue: once per
+// filter); core merges them.
 struct selector_readiness {
+    static constexpr std::uint8_t readable = 1, writable = 2, error = 4, hang_up = 8;
+
+    constexpr selector_readiness() noexcept = default;
+    constexpr selector_readiness(std::uint64_t k, std::uint8_t seen) noexcept : key(k), flags(seen) {}
+    constexpr selector_readiness(std::uint64_t k, bool is_readable, bool is_writable, bool has_error,
+                                 bool has_hung_up) noexcept
+        : key(k), flags(static_cast<std::uint8_t>((is_readable ? readable : 0) | (is_writable ? writable : 0) |
+                                                  (has_error ? error : 0) | (has_hung_up ? hang_up : 0))) {}
+
     std::uint64_t key = 0;
-    bool readable = false;
-    bool writable = false;
-    bool error = false;
-    bool hang_up = false;
+    std::uint8_t flags = 0;
 };
 
 selector_backend* open_selector(std::error_code& ec) noexcept;

@@ -4,6 +4,29 @@
 // select10k/raw_epoll   epoll_wait(timeout 0) on 10,000 idle sockets and 4 ready ones
 //                       (bench/selector_sizes.hpp): the floor of selector.select(0s)
 
+#include <stdexcept>
+#include <vector>
+
+#include "native/raw_os.hpp"
+#include "selector_sizes.hpp"
+
+namespace unisock::bench {
+
+std::span<const std::intptr_t> idle_socket_pool() {
+    static std::vector<raw::socket_handle> sockets;
+    static const std::vector<std::intptr_t> handles = [] {
+        std::vector<std::intptr_t> opened;
+        for (int i = 0; i < idle_sockets; ++i) {
+            sockets.push_back(raw::open_socket(SOCK_DGRAM, 0));
+            opened.push_back(static_cast<std::intptr_t>(sockets.back().get()));
+        }
+        return opened;
+    }();
+    return handles;
+}
+
+} // namespace unisock::bench
+
 #if defined(__linux__)
 
 #include <sys/epoll.h>
@@ -11,11 +34,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include <stdexcept>
-#include <vector>
-
-#include "native/raw_os.hpp"
-#include "selector_sizes.hpp"
 #include "workload.hpp"
 
 namespace {
@@ -26,10 +44,7 @@ class epoll_select {
 public:
     epoll_select() : epoll_(epoll_create1(EPOLL_CLOEXEC)) {
         if (epoll_ < 0) raw::fail("epoll_create1");
-        for (int i = 0; i < idle_sockets; ++i) {
-            idle_.push_back(raw::open_socket(SOCK_DGRAM, 0));
-            watch(idle_.back().get());
-        }
+        for (const std::intptr_t idle : idle_socket_pool()) watch(static_cast<int>(idle));
         const raw::socket_handle listener = raw::tcp_listener(0);
         const auto port = ntohs(raw::local_address(listener.get()).sin_port);
         for (int i = 0; i < ready_sockets; ++i) {
@@ -38,7 +53,7 @@ public:
             raw::send_all(senders_.back().get(), "x", 1);
             watch(ready_.back().get());
         }
-        events_.resize(idle_.size() + ready_.size());
+        events_.resize(idle_sockets + ready_.size());
     }
     epoll_select(const epoll_select&) = delete;
     epoll_select& operator=(const epoll_select&) = delete;
@@ -59,7 +74,6 @@ private:
     }
 
     int epoll_;
-    std::vector<raw::socket_handle> idle_;
     std::vector<raw::socket_handle> senders_;
     std::vector<raw::socket_handle> ready_;
     std::vector<epoll_event> events_;

@@ -2,7 +2,9 @@
 #include "unisock/selector.hpp"
 
 #include <algorithm>
+#include <array>
 #include <exception>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -28,16 +30,31 @@ struct backend_closer {
 
 // The one rule that makes an event read the same on every OS (selector.hpp): an error
 // lets a call in either direction return at once, so does the end of the receive
-// direction for a recv; then only the directions asked for are kept. False when nothing
-// is left to report.
-bool normalize(selector_event& e, wait_for what) noexcept {
+// direction for a recv; then only the directions asked for are kept. Each flag is kept or
+// dropped on its own, so two reports normalized and merged equal their merge normalized.
+constexpr selector_event normalized(std::uint8_t seen, wait_for what) noexcept {
+    using os = platform::selector_readiness;
     const bool reads = what != wait_for::writable;
     const bool writes = what != wait_for::readable;
-    e.readable = reads && (e.readable || e.error || e.hang_up);
-    e.writable = writes && (e.writable || e.error);
-    e.hang_up = reads && e.hang_up;
-    return e.readable || e.writable || e.error;
+    selector_event e;
+    e.readable = reads && (seen & (os::readable | os::error | os::hang_up)) != 0;
+    e.writable = writes && (seen & (os::writable | os::error)) != 0;
+    e.error = (seen & os::error) != 0;
+    e.hang_up = reads && (seen & os::hang_up) != 0;
+    return e;
 }
+
+// normalized() for every interest and every report, computed at compile time: select()
+// looks an event up, once per ready socket.
+constexpr std::size_t interests = 3; // wait_for's values
+constexpr std::size_t reports = 16;  // selector_readiness's flag combinations
+constexpr auto normalized_events = [] {
+    std::array<std::array<selector_event, reports>, interests> table{};
+    for (std::size_t what = 0; what < interests; ++what)
+        for (std::size_t seen = 0; seen < reports; ++seen)
+            table[what][seen] = normalized(static_cast<std::uint8_t>(seen), static_cast<wait_for>(what));
+    return table;
+}();
 
 } // namespace
 
@@ -59,10 +76,11 @@ struct selector::impl {
     std::vector<slot> slots;
     std::vector<std::size_t> free_slots;
     std::unordered_map<const socket*, std::size_t> by_socket;
-    // Sized by add(): a select() allocates nothing.
+    // Sized by add(): a select() allocates nothing. events holds the last result in its
+    // first event_count places.
     std::vector<platform::selector_readiness> readiness;
     std::vector<selector_event> events;
-    std::vector<wait_for> event_interest; // what each event's socket was registered for
+    std::size_t event_count = 0;
     std::uint64_t generation = 0;
 
     slot* find(const socket& sock) noexcept {
@@ -117,8 +135,7 @@ void selector::add(socket& sock, wait_for what, void* data, std::error_code& ec)
         // Room for the worst select(): every socket reported twice, the waker once.
         const std::size_t count = self.by_socket.size() + 1;
         self.readiness.resize(2 * count + 1);
-        make_room(self.events, count);
-        make_room(self.event_interest, count);
+        if (self.events.size() < count) self.events.resize(std::max(count, 2 * self.events.size()));
         if (!reuses) {
             make_room(self.slots, index + 1);
             make_room(self.free_slots, index + 1); // remove() then never allocates
@@ -192,7 +209,7 @@ void selector::remove(socket& sock, std::error_code& ec) noexcept {
     // Unregistered even if the OS refuses (as Python does): the error is still reported.
     ec = platform::selector_remove(*self.backend, entry->handle, entry->what, index, sock.is_open());
     // An event of this socket still in the last result must not lead to it any more.
-    for (selector_event& e : self.events) {
+    for (selector_event& e : std::span(self.events.data(), self.event_count)) {
         if (e.sock == &sock) e = selector_event{};
     }
     *entry = impl::slot{};
@@ -219,36 +236,37 @@ std::span<const selector_event> selector::select(std::optional<timeout_duration>
         return {};
     }
     impl& self = *impl_;
-    self.events.clear();
-    self.event_interest.clear();
+    self.event_count = 0;
     const std::uint64_t generation = ++self.generation;
     const std::size_t count =
         platform::selector_wait(*self.backend, self.readiness, platform::deadline::for_timeout(timeout), ec);
     if (ec) return {};
-    for (std::size_t i = 0; i < count; ++i) {
-        const platform::selector_readiness& r = self.readiness[i];
-        if (r.key >= self.slots.size() || self.slots[r.key].sock == nullptr) continue;
-        impl::slot& entry = self.slots[r.key];
+    impl::slot* const slots = self.slots.data();
+    const std::size_t slot_count = self.slots.size();
+    selector_event* const events = self.events.data(); // room for every socket: add()
+    std::size_t found = 0;
+    for (const platform::selector_readiness& r : std::span(self.readiness.data(), count)) {
+        if (r.key >= slot_count || slots[r.key].sock == nullptr) continue;
+        impl::slot& entry = slots[r.key];
+        selector_event e = normalized_events[static_cast<std::size_t>(entry.what)][r.flags & (reports - 1)];
+        if (!(e.readable | e.writable | e.error)) continue; // nothing asked for happened
+        e.sock = entry.sock;
+        e.data = entry.data;
         if (entry.reported_in != generation) {
             entry.reported_in = generation;
-            entry.event_index = self.events.size();
-            // Both reserved by add().
-            self.events.push_back({entry.sock, entry.data, false, false, false, false});
-            self.event_interest.push_back(entry.what);
+            entry.event_index = found;
+            events[found++] = e;
+            continue;
         }
-        selector_event& e = self.events[entry.event_index];
-        e.readable = e.readable || r.readable;
-        e.writable = e.writable || r.writable;
-        e.error = e.error || r.error;
-        e.hang_up = e.hang_up || r.hang_up;
+        // Reported twice in one wait (kqueue: once per filter).
+        selector_event& merged = events[entry.event_index];
+        merged.readable |= e.readable;
+        merged.writable |= e.writable;
+        merged.error |= e.error;
+        merged.hang_up |= e.hang_up;
     }
-    // Normalized once merged; what is left with nothing to say is dropped.
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < self.events.size(); ++i) {
-        if (normalize(self.events[i], self.event_interest[i])) self.events[kept++] = self.events[i];
-    }
-    self.events.resize(kept);
-    return self.events;
+    self.event_count = found;
+    return {events, found};
 }
 
 std::span<const selector_event> selector::canceled(std::error_code& ec) noexcept {

@@ -35,6 +35,15 @@ std::uint32_t epoll_events(wait_for what) noexcept {
     return EPOLLIN | EPOLLRDHUP | EPOLLOUT;
 }
 
+// epoll's bits as selector_readiness's: branch-free, it runs once per ready socket.
+std::uint8_t readiness_flags(std::uint32_t events) noexcept {
+    using r = selector_readiness;
+    return static_cast<std::uint8_t>(((events & EPOLLIN) != 0 ? r::readable : 0) |
+                                     ((events & EPOLLOUT) != 0 ? r::writable : 0) |
+                                     ((events & EPOLLERR) != 0 ? r::error : 0) |
+                                     ((events & (EPOLLHUP | EPOLLRDHUP)) != 0 ? r::hang_up : 0));
+}
+
 std::error_code control(int epoll, int op, int fd, std::uint32_t events, std::uint64_t key) noexcept {
     epoll_event change{};
     change.events = events;
@@ -131,8 +140,7 @@ std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out
                 continue;
             }
             if (written == out.size()) continue; // level-triggered: reported next time
-            out[written++] = {e.data.u64, (e.events & EPOLLIN) != 0, (e.events & EPOLLOUT) != 0,
-                              (e.events & EPOLLERR) != 0, (e.events & (EPOLLHUP | EPOLLRDHUP)) != 0};
+            out[written++] = {e.data.u64, readiness_flags(e.events)};
         }
         if (woken) drain_waker(s.waker);
         // Nothing and not woken: the timeout ran out, or the clock's rounding woke us

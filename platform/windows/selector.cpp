@@ -100,7 +100,7 @@ void peek_end(selector_backend::registration& r, selector_readiness& out) noexce
     const int got = ::recv(r.s, &byte, 1, MSG_PEEK);
     if (got > 0) return;
     if (got == 0) {
-        out.hang_up = true;
+        out.flags |= selector_readiness::hang_up;
         return;
     }
     switch (WSAGetLastError()) {
@@ -108,8 +108,7 @@ void peek_end(selector_backend::registration& r, selector_readiness& out) noexce
     case WSAENOTCONN:
     case WSAEINVAL: r.peek = false; return; // a listener: its readiness is a connection
     default:
-        out.error = true;
-        out.hang_up = true;
+        out.flags |= selector_readiness::error | selector_readiness::hang_up;
     }
 }
 
@@ -227,7 +226,7 @@ std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out
             // asks for): the stream will never carry data, as epoll's EPOLLHUP says too.
             const bool has_failed = (seen & failed) != 0;
             report = {key, (seen & readable) != 0, (seen & writable) != 0, has_failed, has_failed};
-            if (report.readable && r.peek) peek_end(r, report);
+            if ((report.flags & selector_readiness::readable) != 0 && r.peek) peek_end(r, report);
         }
         if (woken) drain_waker(s.waker);
         if (written > 0 || woken) return written;
