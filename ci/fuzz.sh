@@ -6,6 +6,8 @@
 # repository's corpus. Fails when a harness crashes (a failed check, a sanitizer report,
 # a timeout, a leak); the input that did it is kept in BUILD_DIR/fuzz-artifacts/ and its
 # path printed. Two harnesses run at a time (2 cores: 4 × 60 s take about 2 minutes).
+# BUILD_DIR/fuzz-summary.jsonl gets one line per harness (name, executions, seconds,
+# status) for the conformance report's reliability table (conformance/report.py --fuzz).
 #
 #   ci/fuzz.sh BUILD_DIR [SECONDS]      (SECONDS defaults to 60)
 #
@@ -51,6 +53,8 @@ run_harness() {
 
 # Artifacts of earlier runs are not this run's findings.
 rm -f "${artifacts}"/*
+summary="${build_dir}/fuzz-summary.jsonl"
+: >"${summary}"
 log "fuzzing ${harnesses[*]} for ${seconds} s each, ${parallel} at a time (logs: ${logs})"
 declare -A pids=()
 failed=()
@@ -58,6 +62,8 @@ finish() {
     local name="$1" status=0 runs
     wait "${pids[${name}]}" || status=$?
     runs="$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "${logs}/${name}.log" | tail -n 1)"
+    printf '{"harness": "%s", "runs": %s, "seconds": %s, "status": "%s"}\n' "${name}" "${runs:-0}" "${seconds}" \
+        "$( ((status == 0)) && echo ok || echo failed)" >>"${summary}"
     if ((status == 0)); then
         printf '%-12s ok      %10s runs\n' "${name}" "${runs:-?}"
     else

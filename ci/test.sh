@@ -97,7 +97,15 @@ merge_reports() {
     # this step only checks that the matrix was written and every platform is in it.
     local matrix="${build_root}/conformance-matrix"
     rm -f "${matrix}.md" "${matrix}.html"
-    python3 "${unisock_root}/conformance/report.py" merge "${results[@]}" --out "${matrix}" || true
+    # The reliability table adds the fuzzing summary and the suite's runs under the
+    # sanitizers, where those steps left them.
+    local extra=()
+    [[ -f "${build_root}/fuzz/fuzz-summary.jsonl" ]] && extra+=(--fuzz "${build_root}/fuzz/fuzz-summary.jsonl")
+    [[ -f "${build_root}/tsan/conformance.json" ]] && extra+=(--sanitized "ThreadSanitizer=${build_root}/tsan/conformance.json")
+    [[ -f "${build_root}/asan/conformance.json" ]] &&
+        extra+=(--sanitized "ASan + UBSan=${build_root}/asan/conformance.json")
+    python3 "${unisock_root}/conformance/report.py" merge "${results[@]}" --out "${matrix}" \
+        ${extra[@]+"${extra[@]}"} || true
     [[ -f "${matrix}.md" && -f "${matrix}.html" ]] && ((${#results[@]} == 3))
 }
 run_step conformance-matrix merge_reports

@@ -11,6 +11,12 @@
       -> conformance-matrix.md and .html: a summary per platform, then the scenarios side
          by side, one column per platform.
 
+Both add a reliability table: per battery (fault scenarios, abused servers, data
+integrity: the scenario ranges in BATTERIES) and platform the cases run, failed and
+skipped; with --fuzz FUZZ-SUMMARY.jsonl (ci/fuzz.sh) also each libFuzzer harness's
+executions and result, and with --sanitized LABEL=RESULTS.json (repeatable) the whole suite
+as run under a sanitizer ("ThreadSanitizer=build/tsan/conformance.json").
+
 Exits 1 when a scenario failed or when one of the catalogue below is missing from a run
 (no test of it ran, e.g. a scenario file left out of the build). The catalogue is the
 SCENARIOS table: a new scenario S31 gets a line there. A scenario in the results but not
@@ -69,6 +75,13 @@ SCENARIOS = {
     "S35": "Happy Eyeballs",
     "S36": "all connection errors",
 }
+
+# The reliability battery (issue 13): which scenarios make up each part of it.
+BATTERIES = (
+    ("faults", "fault scenarios", ("S37", "S42")),
+    ("abuse", "abused servers", ("S43", "S47")),
+    ("integrity", "data integrity", ("S48", "S48")),
+)
 
 HEADER_KEYS = ("platform", "compiler", "unisock_version")
 UNCATALOGUED = "(not in report.py's catalogue)"
@@ -262,7 +275,64 @@ def summary_html(loaded):
     return f"<table>{colgroup(widths)}<tr>{head}</tr>{body}</table>"
 
 
-def write_single(path, out):
+def load_fuzz(path):
+    """ci/fuzz.sh's summary: one JSON object per line (harness, runs, seconds, status)."""
+    if not path:
+        return []
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+RELIABILITY_COLUMNS = ("battery", "scenarios", "platform", "cases run", "failed", "skipped")
+
+
+def reliability_rows(loaded, fuzz, sanitized=()):
+    """[cells, css class] per battery and platform, one per sanitized run of the whole
+    suite, then one per fuzz harness."""
+    rows = []
+    for _, title, (first, last) in BATTERIES:
+        ids = [f"S{n:02d}" for n in range(scenario_order(first), scenario_order(last) + 1)]
+        for header, scenarios in loaded:
+            entries = [scenarios[sid] for sid in ids if sid in scenarios]
+            run = sum(e["passed"] + e["failed"] for e in entries)
+            failed = sum(e["failed"] for e in entries)
+            skipped = sum(e["skipped"] for e in entries)
+            kind = "failed" if failed else "missing" if run + skipped == 0 else "passed"
+            rows.append(([title, id_ranges(ids), f"{header['platform']} ({header['compiler']})",
+                          str(run), str(failed), str(skipped)], kind))
+    for label, (header, scenarios) in sanitized:
+        entries = scenarios.values()
+        run = sum(e["passed"] + e["failed"] for e in entries)
+        failed = sum(e["failed"] for e in entries)
+        skipped = sum(e["skipped"] for e in entries)
+        rows.append(([f"whole suite under {label}", id_ranges(sorted(scenarios, key=scenario_order)),
+                      f"{header['platform']} ({header['compiler']})", str(run), str(failed), str(skipped)],
+                     "failed" if failed else "passed"))
+    for harness in fuzz:
+        failed = harness.get("status") != "ok"
+        rows.append((["fuzzing (libFuzzer, ASan + UBSan)", f"harness {harness['harness']}, {harness['seconds']} s",
+                      "Linux (clang)", f"{harness['runs']:,} executions", "1 crash" if failed else "0", "—"],
+                     "failed" if failed else "passed"))
+    return rows
+
+
+def reliability_md(loaded, fuzz, sanitized=()):
+    lines = ["| " + " | ".join(RELIABILITY_COLUMNS) + " |", "|---|---|---|--:|--:|--:|"]
+    lines += ["| " + " | ".join(cells) + " |" for cells, _ in reliability_rows(loaded, fuzz, sanitized)]
+    return lines
+
+
+def reliability_html(loaded, fuzz, sanitized=()):
+    head = "".join(f"<th>{c}</th>" for c in RELIABILITY_COLUMNS)
+    body = ""
+    for cells, kind in reliability_rows(loaded, fuzz, sanitized):
+        body += f"<tr class=\"{kind}\">" + "".join(
+            f"<td class=\"num\">{html.escape(c)}</td>" if i >= 3 else f"<td>{html.escape(c)}</td>"
+            for i, c in enumerate(cells)) + "</tr>"
+    widths = ["22%", "18%", "24%", "14%", "11%", "11%"]
+    return f"<table>{colgroup(widths)}<tr>{head}</tr>{body}</table>"
+
+
+def write_single(path, out, fuzz=()):
     header, scenarios = load(path)
     loaded = [(header, scenarios)]
     lines = [f"# unisock conformance report: {header['platform']}", "",
@@ -278,10 +348,12 @@ def write_single(path, out):
                     f"<td><b>{html.escape(e['result'])}</b><br>{counts(e)}</td>"
                     f"<td>{html_list(e['native'])}</td><td>{html_list(e['notes'])}</td>"
                     f"<td>{html_list(e['failures'] + e['skips'])}</td></tr>")
+    lines += ["", "## Reliability", ""] + reliability_md(loaded, fuzz)
     Path(f"{out}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     widths = ["4%", "11%", "10%", "28%", "22%", "25%"]
     body = (f"<p>run: {html.escape(header['timestamp'])}; {len(scenarios)} scenarios</p>"
-            + summary_html(loaded) + "<h2>Scenarios</h2>"
+            + summary_html(loaded) + "<h2>Reliability</h2>" + reliability_html(loaded, fuzz)
+            + "<h2>Scenarios</h2>"
             f"<table>{colgroup(widths)}<tr><th>ID</th><th>scenario</th><th>result (tests)</th>"
             "<th>native behaviour observed</th><th>notes</th><th>failures and skips</th></tr>"
             + "".join(rows) + "</table>")
@@ -290,11 +362,12 @@ def write_single(path, out):
     return loaded
 
 
-def write_matrix(paths, out):
+def write_matrix(paths, out, fuzz=(), sanitized=()):
     loaded = [load(p) for p in paths]
     names = [f"{h['platform']} ({h['compiler']})" for h, _ in loaded]
     ids = sorted({sid for _, scenarios in loaded for sid in scenarios}, key=scenario_order)
     lines = ["# unisock conformance matrix", ""] + summary_md(loaded) + [
+             "", "## Reliability", ""] + reliability_md(loaded, fuzz, sanitized) + [
              "", "| ID | scenario | " + " | ".join(names) + " |",
              "|---|---|" + "---|" * len(names)]
     rows = []
@@ -311,7 +384,8 @@ def write_matrix(paths, out):
     Path(f"{out}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     share = f"{86 / max(len(names), 1):.2f}%"
-    body = (summary_html(loaded) + "<h2>Scenarios</h2>"
+    body = (summary_html(loaded) + "<h2>Reliability</h2>" + reliability_html(loaded, fuzz, sanitized)
+            + "<h2>Scenarios</h2>"
             f"<table>{colgroup(['4%', '10%'] + [share] * len(names))}"
             f"<tr><th>ID</th><th>scenario</th>{head}</tr>{''.join(rows)}</table>")
     Path(f"{out}.html").write_text(page("unisock conformance matrix", body), encoding="utf-8")
@@ -324,14 +398,20 @@ def main(argv):
     single = sub.add_parser("single")
     single.add_argument("results")
     single.add_argument("--out", default="conformance-report")
+    single.add_argument("--fuzz", help="ci/fuzz.sh's fuzz-summary.jsonl")
     merge = sub.add_parser("merge")
     merge.add_argument("results", nargs="+")
     merge.add_argument("--out", default="conformance-matrix")
+    merge.add_argument("--fuzz", help="ci/fuzz.sh's fuzz-summary.jsonl")
+    merge.add_argument("--sanitized", action="append", default=[], metavar="LABEL=RESULTS.json",
+                       help="the suite's results under a sanitizer, for the reliability table")
     args = parser.parse_args(argv)
+    fuzz = load_fuzz(args.fuzz)
     if args.command == "single":
-        loaded = write_single(args.results, args.out)
+        loaded = write_single(args.results, args.out, fuzz)
     else:
-        loaded = write_matrix(args.results, args.out)
+        sanitized = [(label, load(path)) for label, path in (item.split("=", 1) for item in args.sanitized)]
+        loaded = write_matrix(args.results, args.out, fuzz, sanitized)
     print(f"wrote {args.out}.md and {args.out}.html")
     status = 0
     for (header, scenarios), path in zip(loaded, [args.results] if args.command == "single" else args.results):
