@@ -164,6 +164,14 @@ struct selector_readiness {
     std::uint8_t flags = 0;
 };
 
+// Whether one wait may report a key twice: only kqueue does (a filter per direction);
+// epoll and select() report each registration once, and core then skips the merge.
+#if defined(__linux__) || defined(_WIN32)
+inline constexpr bool selector_may_report_twice = false;
+#else
+inline constexpr bool selector_may_report_twice = true;
+#endif
+
 selector_backend* open_selector(std::error_code& ec) noexcept;
 void close_selector(selector_backend* s) noexcept;
 // Each add grows what the backend needs for one more registration (no_buffer_space when

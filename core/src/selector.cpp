@@ -45,7 +45,7 @@ constexpr selector_event normalized(std::uint8_t seen, wait_for what) noexcept {
 }
 
 // normalized() for every interest and every report, computed at compile time: select()
-// looks an event up, once per ready socket.
+// copies an event from it, once per ready socket, and fills in the socket and its data.
 constexpr std::size_t interests = 3; // wait_for's values
 constexpr std::size_t reports = 16;  // selector_readiness's flag combinations
 constexpr auto normalized_events = [] {
@@ -248,22 +248,24 @@ std::span<const selector_event> selector::select(std::optional<timeout_duration>
     for (const platform::selector_readiness& r : std::span(self.readiness.data(), count)) {
         if (r.key >= slot_count || slots[r.key].sock == nullptr) continue;
         impl::slot& entry = slots[r.key];
-        selector_event e = normalized_events[static_cast<std::size_t>(entry.what)][r.flags & (reports - 1)];
-        if (!(e.readable | e.writable | e.error)) continue; // nothing asked for happened
-        e.sock = entry.sock;
-        e.data = entry.data;
-        if (entry.reported_in != generation) {
+        const selector_event& seen = normalized_events[static_cast<std::size_t>(entry.what)][r.flags & (reports - 1)];
+        if (!(seen.readable || seen.writable || seen.error)) continue; // nothing asked for happened
+        if constexpr (platform::selector_may_report_twice) {
+            if (entry.reported_in == generation) { // kqueue: once per filter
+                selector_event& merged = events[entry.event_index];
+                merged.readable |= seen.readable;
+                merged.writable |= seen.writable;
+                merged.error |= seen.error;
+                merged.hang_up |= seen.hang_up;
+                continue;
+            }
             entry.reported_in = generation;
             entry.event_index = found;
-            events[found++] = e;
-            continue;
         }
-        // Reported twice in one wait (kqueue: once per filter).
-        selector_event& merged = events[entry.event_index];
-        merged.readable |= e.readable;
-        merged.writable |= e.writable;
-        merged.error |= e.error;
-        merged.hang_up |= e.hang_up;
+        selector_event& e = events[found++];
+        e = seen;
+        e.sock = entry.sock;
+        e.data = entry.data;
     }
     self.event_count = found;
     return {events, found};

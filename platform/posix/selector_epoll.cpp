@@ -35,13 +35,16 @@ std::uint32_t epoll_events(wait_for what) noexcept {
     return EPOLLIN | EPOLLRDHUP | EPOLLOUT;
 }
 
-// epoll's bits as selector_readiness's: branch-free, it runs once per ready socket.
+// epoll's bits as selector_readiness's, by shifts (it runs once per ready socket): EPOLLIN
+// is readable's bit already, EPOLLOUT, EPOLLERR and EPOLLHUP are one place above
+// writable, error and hang_up, and EPOLLRDHUP ten places above EPOLLHUP.
+static_assert(EPOLLIN == selector_readiness::readable && EPOLLOUT == selector_readiness::writable << 1 &&
+              EPOLLERR == selector_readiness::error << 1 && EPOLLHUP == selector_readiness::hang_up << 1 &&
+              EPOLLRDHUP == EPOLLHUP << 9);
 std::uint8_t readiness_flags(std::uint32_t events) noexcept {
     using r = selector_readiness;
-    return static_cast<std::uint8_t>(((events & EPOLLIN) != 0 ? r::readable : 0) |
-                                     ((events & EPOLLOUT) != 0 ? r::writable : 0) |
-                                     ((events & EPOLLERR) != 0 ? r::error : 0) |
-                                     ((events & (EPOLLHUP | EPOLLRDHUP)) != 0 ? r::hang_up : 0));
+    return static_cast<std::uint8_t>((events & EPOLLIN) | ((events >> 1) & (r::writable | r::error | r::hang_up)) |
+                                     ((events >> 10) & r::hang_up));
 }
 
 std::error_code control(int epoll, int op, int fd, std::uint32_t events, std::uint64_t key) noexcept {
