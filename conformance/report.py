@@ -74,6 +74,7 @@ SCENARIOS = {
     "S34": "network interfaces",
     "S35": "Happy Eyeballs",
     "S36": "all connection errors",
+    "S48": "data integrity",
 }
 
 # The reliability battery (issue 13): which scenarios make up each part of it.

@@ -26,6 +26,20 @@ using namespace std::chrono_literals;
 // short enough that a hang fails the test instead of stalling the run.
 inline constexpr auto patience = 10s;
 
+// Whether this build runs under ThreadSanitizer or AddressSanitizer, where every memory
+// access costs several times more: a scenario that moves hundreds of megabytes moves less.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+inline constexpr bool sanitizer_build = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+inline constexpr bool sanitizer_build = true;
+#else
+inline constexpr bool sanitizer_build = false;
+#endif
+#else
+inline constexpr bool sanitizer_build = false;
+#endif
+
 // Fails the test if it leaves a descriptor (POSIX) or handle (Windows) open.
 class scenario : public ::testing::Test {
 protected:

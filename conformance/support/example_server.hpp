@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: BSL-1.0
+#pragma once
+// One of the example servers (examples/) as a child process on 127.0.0.1 port 0: the
+// scenarios that drive a server nobody wrote for them (S27 real clients, S48 data
+// integrity). Each example announces its port on its first line.
+
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "native/process.hpp"
+#include "support/conformance.hpp"
+
+namespace conformance {
+
+inline const std::string examples_dir = UNISOCK_EXAMPLES_DIR;
+
+// One example server on 127.0.0.1 port 0, stopped (SIGTERM / TerminateProcess) at the end.
+class example_server {
+public:
+    explicit example_server(const std::string& name, const std::vector<std::string>& extra = {},
+                            bool positional_port = false)
+        : process_(examples_dir + "/" + name, positional_port ? with_positional_port_zero(extra) : with_port_zero(extra)) {
+        const std::optional<std::string> first = process_.read_line(std::chrono::milliseconds(patience));
+        const std::string prefix = "listening on 127.0.0.1:";
+        if (!first || first->rfind(prefix, 0) != 0) throw std::runtime_error(name + " did not announce its port");
+        const std::string digits = first->substr(prefix.size());
+        std::from_chars(digits.data(), digits.data() + digits.size(), port_);
+    }
+    ~example_server() { stop(); }
+    example_server(const example_server&) = delete;
+    example_server& operator=(const example_server&) = delete;
+
+    std::string port() const { return std::to_string(port_); }
+    std::uint16_t port_number() const { return port_; }
+    // Stops the server; its exit code, or nullopt if it did not stop within patience.
+    std::optional<int> stop() {
+        process_.terminate();
+        return process_.wait(std::chrono::milliseconds(patience));
+    }
+
+private:
+    static std::vector<std::string> with_port_zero(std::vector<std::string> args) {
+        args.insert(args.end(), {"--host", "127.0.0.1", "--port", "0"});
+        return args;
+    }
+    // `hello_server 9000`: the port as the first positional argument.
+    static std::vector<std::string> with_positional_port_zero(std::vector<std::string> args) {
+        args.insert(args.end(), {"--host", "127.0.0.1", "0"});
+        return args;
+    }
+
+    native::child_process process_;
+    std::uint16_t port_ = 0;
+};
+
+} // namespace conformance
