@@ -104,14 +104,18 @@ void run_clients(std::uint16_t port, std::size_t per_client, bool lines, const s
             for (std::size_t c = t; c < clients; c += client_threads) {
                 client& one = mine.emplace_back();
                 one.id = c;
-                std::error_code ec;
-                one.sock = unisock::create_connection("127.0.0.1", port, patience, ec);
-                if (!ec) one.sock.set_timeout(patience);
-                if (!ec && !greeting.empty() && recv_exactly(one.sock, greeting.size()) != greeting)
-                    ec = make_error_code(unisock::errc::unexpected_eof);
-                if (ec) {
+                std::string failure;
+                try {
+                    one.sock = unisock::create_connection("127.0.0.1", port, patience);
+                    one.sock.set_timeout(patience);
+                    if (!greeting.empty() && recv_exactly(one.sock, greeting.size()) != greeting)
+                        failure = "the greeting differs";
+                } catch (const unisock::socket_error& e) {
+                    failure = e.what();
+                }
+                if (!failure.empty()) {
                     one.ok = false;
-                    ADD_FAILURE() << "client " << c << " could not start: " << ec.message();
+                    ADD_FAILURE() << "client " << c << " could not start: " << failure;
                 }
             }
             for (std::size_t offset = 0; offset < per_client; offset += piece) {

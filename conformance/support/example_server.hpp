@@ -2,7 +2,9 @@
 #pragma once
 // One of the example servers (examples/) as a child process on 127.0.0.1 port 0: the
 // scenarios that drive a server nobody wrote for them (S27 real clients, S48 data
-// integrity). Each example announces its port on its first line.
+// integrity). Each example announces its port on its first line; what it prints after
+// that (a line per connection) is read and dropped on a thread of its own, since a child
+// whose stdout pipe is full stops serving (Wine's pipe fills after about a hundred lines).
 
 #include <charconv>
 #include <chrono>
@@ -10,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "native/process.hpp"
@@ -30,8 +33,12 @@ public:
         if (!first || first->rfind(prefix, 0) != 0) throw std::runtime_error(name + " did not announce its port");
         const std::string digits = first->substr(prefix.size());
         std::from_chars(digits.data(), digits.data() + digits.size(), port_);
+        drain_ = std::jthread([this](std::stop_token stopping) { drain_output(stopping); });
     }
-    ~example_server() { stop(); }
+    ~example_server() {
+        stop();
+        drain_.request_stop();
+    }
     example_server(const example_server&) = delete;
     example_server& operator=(const example_server&) = delete;
 
@@ -44,6 +51,12 @@ public:
     }
 
 private:
+    void drain_output(const std::stop_token& stopping) {
+        while (!stopping.stop_requested())
+            if (!process_.read_line(std::chrono::milliseconds(250)))
+                std::this_thread::sleep_for(std::chrono::milliseconds(10)); // idle, or the output has ended
+    }
+
     static std::vector<std::string> with_port_zero(std::vector<std::string> args) {
         args.insert(args.end(), {"--host", "127.0.0.1", "--port", "0"});
         return args;
@@ -56,6 +69,7 @@ private:
 
     native::child_process process_;
     std::uint16_t port_ = 0;
+    std::jthread drain_; // declared last: joined before process_ closes its pipe
 };
 
 } // namespace conformance
