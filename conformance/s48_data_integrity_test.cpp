@@ -138,7 +138,9 @@ void run_clients(std::uint16_t port, std::size_t per_client, bool lines, const s
                     try {
                         got = recv_exactly(mine[k].sock, want.size());
                     } catch (const unisock::socket_error& e) {
+                        mine[k].ok = false;
                         ADD_FAILURE() << "client " << mine[k].id << ": recv at " << offset << ": " << e.what();
+                        continue; // a failed read, not a mismatch: the client counts as failed
                     }
                     if (got != want) {
                         mine[k].ok = false;
