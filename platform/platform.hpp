@@ -226,4 +226,23 @@ platform_capabilities query_capabilities() noexcept;
 std::string_view os_name() noexcept;
 int backlog_limit() noexcept;
 
+// While one lives, the calling thread blocks the asynchronous signals (every signal but
+// those a fault raises: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS), and a thread
+// started meanwhile inherits that mask. The server engines start their threads under
+// one, as Asio does for its own, so that a process-directed signal (SIGTERM, SIGINT) runs
+// its handler on one of the application's threads, never on a worker that may be about
+// to end (ThreadSanitizer defers a signal to its thread's next intercepted call, and
+// loses it when that thread ends first). POSIX: pthread_sigmask. Windows: nothing (no
+// asynchronous signals reach a thread).
+class async_signals_blocked {
+public:
+    async_signals_blocked() noexcept;
+    ~async_signals_blocked();
+    async_signals_blocked(const async_signals_blocked&) = delete;
+    async_signals_blocked& operator=(const async_signals_blocked&) = delete;
+
+private:
+    alignas(8) unsigned char saved_mask_[128]; // POSIX: the sigset_t to restore
+};
+
 } // namespace unisock::platform

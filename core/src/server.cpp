@@ -13,6 +13,7 @@
 #include <thread>
 #include <utility>
 
+#include "platform/platform.hpp"
 #include "server_internal.hpp"
 #include "unisock/connection.hpp"
 
@@ -348,6 +349,7 @@ private:
         const std::lock_guard lock(mutex_);
         workers_.push_back({std::make_unique<blocking_session>(std::move(client), server_), {}, false});
         const auto self = std::prev(workers_.end());
+        const platform::async_signals_blocked signals_go_to_the_application;
         self->thread = std::thread([this, self] {
             self->connection->run();
             {
@@ -503,6 +505,7 @@ void udp_server::serve_forever(std::error_code& ec) {
         stop(); // one thread's fatal error ends them all
     };
     try {
+        const platform::async_signals_blocked signals_go_to_the_application;
         for (std::size_t i = 1; i < thread_count; ++i) threads.emplace_back(receive);
     } catch (const std::system_error& e) {
         const std::lock_guard lock(first_error_mutex);

@@ -29,6 +29,7 @@
 
 #include <asio.hpp>
 
+#include "platform/platform.hpp"
 #include "server_internal.hpp"
 #include "unisock/asio.hpp"
 
@@ -578,7 +579,10 @@ void serve_async(tcp_server::state& st, std::error_code& ec) {
         if (st.options.idle_timeout) workers.back()->start_sweep();
     }
     std::vector<std::thread> threads;
-    for (auto& w : workers) threads.emplace_back([&io = w->io] { io.run(); });
+    {
+        const platform::async_signals_blocked signals_go_to_the_application;
+        for (auto& w : workers) threads.emplace_back([&io = w->io] { io.run(); });
+    }
 
     std::size_t next = 0;
     st.accept_loop(

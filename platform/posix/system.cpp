@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: BSL-1.0
 // What this POSIX system offers, and its limits.
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #ifdef __APPLE__
 #include <sys/sysctl.h>
 #endif
 
+#include <cstring>
 #include <fstream>
 
 #include "platform/platform.hpp"
@@ -65,5 +68,22 @@ std::string_view os_name() noexcept {
 }
 
 int backlog_limit() noexcept { return read_backlog_limit(); }
+
+static_assert(sizeof(sigset_t) <= 128, "async_signals_blocked keeps a sigset_t");
+
+async_signals_blocked::async_signals_blocked() noexcept {
+    sigset_t asynchronous;
+    sigfillset(&asynchronous);
+    for (const int fault : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS}) sigdelset(&asynchronous, fault);
+    sigset_t saved;
+    pthread_sigmask(SIG_BLOCK, &asynchronous, &saved);
+    std::memcpy(saved_mask_, &saved, sizeof saved);
+}
+
+async_signals_blocked::~async_signals_blocked() {
+    sigset_t saved;
+    std::memcpy(&saved, saved_mask_, sizeof saved);
+    pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+}
 
 } // namespace unisock::platform

@@ -40,4 +40,9 @@ std::string_view os_name() noexcept { return "windows"; }
 // queue limit, so the documented ceiling is what can be known.
 int backlog_limit() noexcept { return 65535; }
 
+// Windows delivers no asynchronous signal to a chosen thread (Ctrl+C runs its handler on
+// a thread of its own): nothing to block.
+async_signals_blocked::async_signals_blocked() noexcept : saved_mask_{} {}
+async_signals_blocked::~async_signals_blocked() = default;
+
 } // namespace unisock::platform

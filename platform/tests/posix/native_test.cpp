@@ -2,24 +2,29 @@
 // What the POSIX backend does to the OS socket underneath, read back with the raw
 // system calls: the internal non-blocking mode, close-on-exec, the blocking mode a
 // released handle gets back, explicit IPV6_V6ONLY, the reuse options, SIGPIPE left
-// alone, and raw setsockopt/getsockopt with native level and name numbers.
+// alone, raw setsockopt/getsockopt with native level and name numbers, and the signal
+// mask the server engines' threads start with.
 
 #include "core/tests/loopback_connection.hpp"
 #include "platform/platform.hpp"
 #include "unisock/connection.hpp"
+#include "unisock/server.hpp"
 
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <fcntl.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <system_error>
+#include <thread>
 
 namespace {
 
@@ -211,4 +216,56 @@ TEST(posix_native, native_handle_is_the_descriptor) {
 #endif
 }
 
+bool blocks(int signal_number) {
+    sigset_t mask;
+    pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+    return sigismember(&mask, signal_number) == 1;
+}
+
+TEST(posix_native, a_thread_started_under_async_signals_blocked_takes_no_asynchronous_signal) {
+    ASSERT_FALSE(blocks(SIGTERM)) << "the test thread must start with SIGTERM unblocked";
+    std::atomic<bool> term_blocked{false}, int_blocked{false}, segv_blocked{true};
+    std::thread worker;
+    {
+        const unisock::platform::async_signals_blocked blocked;
+        EXPECT_TRUE(blocks(SIGTERM));
+        worker = std::thread([&] {
+            term_blocked = blocks(SIGTERM);
+            int_blocked = blocks(SIGINT);
+            segv_blocked = blocks(SIGSEGV);
+        });
+    }
+    worker.join();
+    EXPECT_TRUE(term_blocked);
+    EXPECT_TRUE(int_blocked);
+    EXPECT_FALSE(segv_blocked) << "a fault must still reach the thread that caused it";
+    EXPECT_FALSE(blocks(SIGTERM)) << "the creating thread's mask is restored";
+}
+
+// A process-directed SIGTERM must run its handler on an application thread: an engine's
+// worker that ends with the signal still deferred (ThreadSanitizer) would lose it.
+TEST(posix_native, the_server_engines_handlers_run_with_asynchronous_signals_blocked) {
+    for (const unisock::engine e : {unisock::engine::threaded, unisock::engine::async}) {
+        std::atomic<int> handler_blocked_term{-1};
+        unisock::tcp_server server(
+            address::v4_loopback(0),
+            [&](unisock::session& client) -> unisock::task {
+                handler_blocked_term = blocks(SIGTERM) ? 1 : 0;
+                co_await client.sendall("done\n");
+            },
+            {.engine = e, .log = [](std::string_view) {}});
+        std::thread serving([&] { server.serve_forever(); });
+        {
+            socket client = unisock::create_connection("127.0.0.1", server.local_address().port(), 10s);
+            client.set_timeout(10s);
+            EXPECT_EQ(client.recv(16), "done\n");
+        }
+        server.stop();
+        serving.join();
+        EXPECT_EQ(handler_blocked_term, 1) << "engine " << static_cast<int>(e);
+        EXPECT_FALSE(blocks(SIGTERM)) << "the caller's mask is untouched";
+    }
+}
+
 } // namespace
+
