@@ -185,8 +185,9 @@ std::error_code selector_remove(selector_backend& s, handle h, wait_for what, st
                                 bool is_open) noexcept;
 // Waits until a registration is ready, until passes, or selector_wake; polls once when
 // until has passed already. Writes at most out.size() reports and returns their count:
-// zero after a timeout or a wake-up (the wake-up is drained). EINTR is retried with the
-// time left.
+// zero after a timeout or a wake-up (the wake-up is drained). out holds one report at
+// least (epoll reads no more than out.size() events, the waker's among them). EINTR is
+// retried with the time left.
 std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
                           std::error_code& ec) noexcept;
 // Async-signal-safe: one write / kevent / send.

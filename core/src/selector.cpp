@@ -100,6 +100,11 @@ selector::selector(std::error_code& ec) noexcept {
     platform::selector_backend* backend = platform::open_selector(ec);
     if (ec) return;
     impl_.reset(new (std::nothrow) impl);
+    try {
+        if (impl_) impl_->readiness.resize(1); // the waker's report, before any add()
+    } catch (const std::exception&) {
+        impl_.reset();
+    }
     if (!impl_) {
         platform::close_selector(backend);
         ec = make_error_code(errc::no_buffer_space);
@@ -226,7 +231,7 @@ std::span<const selector_event> selector::select(std::optional<timeout_duration>
 
 std::span<const selector_event> selector::select(std::optional<timeout_duration> timeout,
                                                  std::error_code& ec) noexcept {
-    ec.clear();
+    if (ec) ec.clear(); // clear() looks up system_category(): skipped when already clear
     if (!impl_) {
         ec = make_error_code(errc::bad_descriptor);
         return {};

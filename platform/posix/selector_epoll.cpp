@@ -123,8 +123,9 @@ std::error_code selector_remove(selector_backend& s, handle h, wait_for, std::ui
 
 std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
                           std::error_code& ec) noexcept {
-    ec.clear();
-    const int capacity = static_cast<int>(std::min<std::size_t>({s.ready.size(), out.size() + 1, INT_MAX}));
+    if (ec) ec.clear(); // clear() looks up system_category(): skipped when already clear
+    // No more reports than out holds, the waker's included: every one read fits.
+    const int capacity = static_cast<int>(std::min<std::size_t>({s.ready.size(), out.size(), INT_MAX}));
     for (bool first = true;; first = false) {
         const int timeout = milliseconds_left(until);
         if (timeout == 0 && !first) return 0; // the deadline passed: polled once already
@@ -142,7 +143,6 @@ std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out
                 woken = true;
                 continue;
             }
-            if (written == out.size()) continue; // level-triggered: reported next time
             out[written++] = {e.data.u64, readiness_flags(e.events)};
         }
         if (woken) drain_waker(s.waker);

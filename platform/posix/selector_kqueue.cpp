@@ -168,7 +168,7 @@ std::error_code selector_remove(selector_backend& s, handle h, wait_for what, st
 
 std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
                           std::error_code& ec) noexcept {
-    ec.clear();
+    if (ec) ec.clear(); // clear() looks up system_category(): skipped when already clear
     const int capacity = static_cast<int>(std::min<std::size_t>({s.ready.size(), out.size() + 1, INT_MAX}));
     for (bool first = true;; first = false) {
         if (!first && until.has_passed()) return 0; // polled once already

@@ -185,7 +185,7 @@ std::error_code selector_remove(selector_backend& s, handle, wait_for, std::uint
 
 std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
                           std::error_code& ec) noexcept {
-    ec.clear();
+    if (ec) ec.clear(); // clear() looks up system_category(): skipped when already clear
     const SOCKET waker = as_socket(s.waker);
     for (bool first = true;; first = false) {
         if (!first && until.has_passed()) return 0; // polled once already
