@@ -340,6 +340,13 @@ struct tcp_server_options {
 /// Thread safety: stop() may be called from any thread and from a signal handler (it
 /// stores an atomic and cancels the listener: a plain write to its wake-up handle).
 /// Everything else belongs to the thread that made the server.
+///
+/// Signals: the threads an engine starts (threaded: one per connection; async: the
+/// io_context threads) block every asynchronous signal, as Asio's own threads do, so a
+/// SIGTERM or SIGINT sent to the process runs its handler on one of the application's
+/// threads (the one in serve_forever() if no other takes it). POSIX: pthread_sigmask
+/// around the thread's creation; Windows: nothing to block. Handlers that need a signal
+/// of their own must unblock it themselves.
 class tcp_server {
 public:
     /// create_server(local) with options.backlog and dual_stack; socket_error on failure
@@ -426,7 +433,8 @@ struct udp_server_options {
 
 /// A UDP server: a bound datagram socket and a handler run once per datagram.
 /// stop() may be called from any thread and from a signal handler. On the threaded
-/// engine the handler runs on several threads at once and must be thread-safe.
+/// engine the handler runs on several threads at once and must be thread-safe; the
+/// threads it starts block asynchronous signals, as tcp_server's do.
 class udp_server {
 public:
     /// socket(2) + v6_only + bind(2); socket_error on failure (address_in_use;
