@@ -22,6 +22,7 @@ public:
     running_server& operator=(const running_server&) = delete;
 
     const unisock::address& address() const noexcept { return server_.local_address(); }
+    std::size_t active_sessions() const noexcept { return server_.active_sessions(); }
     // Stops the server and waits for serve_forever; its error, if it failed.
     std::error_code stop() {
         server_.stop();
