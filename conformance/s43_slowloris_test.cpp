@@ -198,7 +198,8 @@ TEST_F(S43_Slowloris, EchoServerExampleKeepsAnsweringAWellBehavedClient) {
         ASSERT_TRUE(descriptors_after.has_value());
         EXPECT_LE(*descriptors_after, *descriptors_before) << "the example server kept descriptors of closed clients";
     } else {
-        record_note("this OS does not show another process's descriptors: the example server's were not counted");
+        record_note("this OS (or Wine) does not show another process's descriptors: the example server's were not "
+                    "counted");
     }
     const std::optional<int> exit_code = server.stop();
     EXPECT_TRUE(exit_code.has_value()) << "echo_server did not stop";

@@ -309,7 +309,8 @@ std::optional<child_process::memory> child_process::memory_use() const {
 
 std::optional<long> child_process::open_handle_count() const {
     DWORD count = 0;
-    if (!GetProcessHandleCount(state_->process, &count)) return std::nullopt;
+    // A live process always holds handles: Wine answers 0 for another process's.
+    if (!GetProcessHandleCount(state_->process, &count) || count == 0) return std::nullopt;
     return static_cast<long>(count);
 }
 

@@ -52,7 +52,7 @@ public:
     // OS does not show it (macOS) or the child has exited.
     std::optional<memory> memory_use() const;
     // The descriptors (/proc/PID/fd on Linux) or handles (GetProcessHandleCount) the
-    // running child holds; nullopt where the OS does not show them.
+    // running child holds; nullopt where the OS does not show them (macOS, Wine).
     std::optional<long> open_handle_count() const;
 
 private:
