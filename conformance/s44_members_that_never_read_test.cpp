@@ -10,9 +10,10 @@
 // notice reaches the talkers, and its connection ends); and the example chat_server, a
 // child process, must stay within a memory bound made of its output limit (1 MiB a
 // member) times the members, measured by a native probe of its resident memory (its peak
-// since it started). Under a sanitizer or Wine the talkers say less (noted in the
-// report); under a sanitizer the memory bound is not measured (a sanitizer's own memory
-// use swamps the server's).
+// since it started). Under a sanitizer the talkers say less (noted in the report) and the
+// memory bound is not measured (a sanitizer's own memory use swamps the server's). Under
+// Wine the scenario is skipped: Wine's sockets take far more than the output bound from a
+// server before a non-reader's connection stops taking data.
 #include "support/conformance.hpp"
 #include "support/example_server.hpp"
 #include "support/servers.hpp"
@@ -38,8 +39,8 @@ constexpr std::size_t line_size = 1000;
 constexpr std::size_t window = 25;
 
 // Enough to take every non-reader far past a 1 MiB output limit (and the kernel's
-// buffers): 10 MB said in the room, 4 MB under a sanitizer or Wine.
-std::size_t lines_per_talker() { return sanitizer_build || native::running_under_wine() ? 1000 : 2500; }
+// buffers): 10 MB said in the room, 4 MB under a sanitizer.
+std::size_t lines_per_talker() { return sanitizer_build ? 1000 : 2500; }
 
 std::string line_of(std::size_t talker, std::size_t n) {
     std::string line = std::to_string(talker) + " " + std::to_string(n) + " ";
@@ -75,7 +76,8 @@ public:
                 threads.push_back(std::make_unique<peer_thread>([&, t] {
                     const std::size_t leaves = listen(t, lines, heard[t]);
                     heard_total += heard[t];
-                    for (std::size_t now = fewest_leaves; leaves < now && !fewest_leaves.compare_exchange_weak(now, leaves);) {
+                    std::size_t now = fewest_leaves;
+                    while (leaves < now && !fewest_leaves.compare_exchange_weak(now, leaves)) {
                     }
                 }));
                 threads.push_back(std::make_unique<peer_thread>([&, t] { say(t, lines, heard[t]); }));
@@ -193,6 +195,13 @@ private:
     std::vector<member> non_readers_;
 };
 
+// Measured under Wine 8 with 10 MB said: of 20 non-readers, 13 were dropped at a 256 KiB
+// bound and 3 at 1 MiB; the rest never reached it.
+const std::string wine_takes_the_output =
+    "Wine: a server's sends to a client that does not read go on completing long after its 4 KiB receive buffer "
+    "is full (more than 10 MB each here), so the server's output bound is seldom reached; real Windows runs it in "
+    "the windows-latest job";
+
 void check(const room_outcome& outcome, std::size_t lines) {
     EXPECT_EQ(outcome.lines_heard, lines * talkers * (talkers - 1)) << "a talker missed lines";
     EXPECT_EQ(outcome.fewest_leave_notices, non_readers) << "a talker did not hear every non-reader leave";
@@ -202,10 +211,11 @@ void check(const room_outcome& outcome, std::size_t lines) {
 std::string load_note(std::size_t lines) {
     return std::to_string(talkers) + " talkers x " + std::to_string(lines) + " lines of " + std::to_string(line_size) +
            " bytes, " + std::to_string(non_readers) + " members that never read" +
-           (lines < 2500 ? " (2/5 of the lines: sanitizer or Wine build)" : "");
+           (lines < 2500 ? " (2/5 of the lines: sanitizer build)" : "");
 }
 
 TEST_F(S44_MembersThatNeverRead, LibraryRoomDropsThemAtTheOutputBoundAndTalkersHearEverything) {
+    if (native::running_under_wine()) CONFORMANCE_SKIP(wine_takes_the_output);
     constexpr std::size_t output_limit = 256 * 1024;
     std::atomic<std::size_t> dropped_for_unread_output{0};
     chat_room room;
@@ -232,6 +242,7 @@ TEST_F(S44_MembersThatNeverRead, LibraryRoomDropsThemAtTheOutputBoundAndTalkersH
 }
 
 TEST_F(S44_MembersThatNeverRead, ChatServerExampleDropsThemAndTalkersHearEverything) {
+    if (native::running_under_wine()) CONFORMANCE_SKIP(wine_takes_the_output);
     example_server server("chat_server");
     const std::size_t lines = lines_per_talker();
     room_outcome outcome;
@@ -245,6 +256,7 @@ TEST_F(S44_MembersThatNeverRead, ChatServerExampleDropsThemAndTalkersHearEveryth
 }
 
 TEST_F(S44_MembersThatNeverRead, ChatServerExampleMemoryStaysWithinItsOutputBound) {
+    if (native::running_under_wine()) CONFORMANCE_SKIP(wine_takes_the_output);
     if (sanitizer_build)
         CONFORMANCE_SKIP("sanitizer build: the server's resident memory is mostly the sanitizer's (shadow memory, "
                          "ASan's quarantine of freed blocks), so it says nothing of what the server holds");
@@ -266,7 +278,8 @@ TEST_F(S44_MembersThatNeverRead, ChatServerExampleMemoryStaysWithinItsOutputBoun
     // limit; strings may have twice their size reserved: 3 MiB a member, and 16 MiB for
     // the allocator's own slack.
     const std::size_t bound = (talkers + non_readers) * 3 * mib + 16 * mib;
-    const std::size_t growth = after->peak_resident_bytes - std::min(after->peak_resident_bytes, before->resident_bytes);
+    const std::size_t growth =
+        after->peak_resident_bytes - std::min(after->peak_resident_bytes, before->resident_bytes);
     record_native("chat_server's resident memory: " + std::to_string(before->resident_bytes / 1024) +
                   " KiB with everyone in the room, peak " + std::to_string(after->peak_resident_bytes / 1024) +
                   " KiB during " + load_note(lines) + " (growth " + std::to_string(growth / 1024) + " KiB, bound " +
