@@ -10,7 +10,8 @@
 // tcp_server gets one in this process, where a handler calls stop() on whichever thread
 // the OS picks (the unit test stop_from_a_signal_handler does it on an idle server, from
 // the thread that serves). On Windows the examples are ended with TerminateProcess, which
-// gives them no chance to clean up (exit status 1): the exit status is not asserted there.
+// gives them no chance to clean up (exit status 1): the exit status is not asserted there,
+// and under Wine, where the killed process's sockets may outlive it, they are skipped.
 #include "support/conformance.hpp"
 #include "support/example_server.hpp"
 #include "support/servers.hpp"
@@ -121,6 +122,10 @@ private:
 
 void example_exits_cleanly(const std::string& name, const std::vector<std::string>& args, exchange kind,
                            const std::string& greeting, const std::string& reply_prefix) {
+    if (native::running_under_wine())
+        CONFORMANCE_SKIP("Wine: the examples can only be ended with TerminateProcess, which runs none of their code "
+                         "(exit status 1), and a socket of the killed process may stay open in wineserver (a client "
+                         "waited out its 10 s timeout)");
     example_server server(name, args);
     load clients(server.port_number(), kind, greeting, reply_prefix);
     const auto start = clock::now();
@@ -192,7 +197,8 @@ void library_server_stops_on_sigterm(unisock::engine engine, const std::string& 
     clients.emplace(server.local_address().port(), exchange::echo, "", "");
     const auto start = clock::now();
     native::terminate_signal_handler::send_to_self();
-    const bool ended_in_time = serving_ended.wait_for(grace + (sanitizer_build ? patience : 3s)) == std::future_status::ready;
+    const auto bound = grace + (sanitizer_build ? patience : 3s);
+    const bool ended_in_time = serving_ended.wait_for(bound) == std::future_status::ready;
     const auto took = clock::now() - start;
     server.stop(); // does nothing after the signal's stop; ends a failed test instead of hanging it
     serving.join();
