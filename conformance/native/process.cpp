@@ -18,11 +18,15 @@
 
 #if defined(_WIN32)
 #include <windows.h>
+// After windows.h, which it needs.
+#include <psapi.h>
 #else
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <dirent.h>
 #include <fcntl.h>
+#include <fstream>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -293,6 +297,23 @@ bool program_available(const std::string& name) {
     return SearchPathA(nullptr, name.c_str(), ".exe", MAX_PATH, found, nullptr) != 0;
 }
 
+bool child_process::terminate_lets_it_clean_up() noexcept { return false; }
+
+std::optional<child_process::memory> child_process::memory_use() const {
+    PROCESS_MEMORY_COUNTERS counters{};
+    counters.cb = sizeof counters;
+    if (!GetProcessMemoryInfo(state_->process, &counters, sizeof counters) || counters.WorkingSetSize == 0)
+        return std::nullopt;
+    return memory{counters.WorkingSetSize, counters.PeakWorkingSetSize};
+}
+
+std::optional<long> child_process::open_handle_count() const {
+    DWORD count = 0;
+    // A live process always holds handles: Wine answers 0 for another process's.
+    if (!GetProcessHandleCount(state_->process, &count) || count == 0) return std::nullopt;
+    return static_cast<long>(count);
+}
+
 #else
 
 namespace {
@@ -551,6 +572,47 @@ bool program_available(const std::string& name) {
     }
     return false;
 }
+
+bool child_process::terminate_lets_it_clean_up() noexcept { return true; }
+
+#if defined(__linux__)
+
+std::optional<child_process::memory> child_process::memory_use() const {
+    std::ifstream status("/proc/" + std::to_string(state_->pid) + "/status");
+    memory use;
+    bool resident = false;
+    bool peak = false;
+    // Lines such as "VmRSS:     4242 kB"; a zombie has none of them.
+    for (std::string line; std::getline(status, line);) {
+        std::size_t* field = line.rfind("VmRSS:", 0) == 0   ? &use.resident_bytes
+                             : line.rfind("VmHWM:", 0) == 0 ? &use.peak_resident_bytes
+                                                            : nullptr;
+        if (field == nullptr) continue;
+        *field = std::stoul(line.substr(line.find(':') + 1)) * 1024;
+        (field == &use.resident_bytes ? resident : peak) = true;
+    }
+    if (!resident || !peak) return std::nullopt;
+    return use;
+}
+
+std::optional<long> child_process::open_handle_count() const {
+    DIR* listing = ::opendir(("/proc/" + std::to_string(state_->pid) + "/fd").c_str());
+    if (listing == nullptr) return std::nullopt;
+    long count = 0;
+    while (const dirent* entry = ::readdir(listing))
+        if (entry->d_name[0] != '.') ++count;
+    ::closedir(listing);
+    return count;
+}
+
+#else
+
+// Another process's memory and descriptors need rights (task_for_pid) a test lacks.
+std::optional<child_process::memory> child_process::memory_use() const { return std::nullopt; }
+
+std::optional<long> child_process::open_handle_count() const { return std::nullopt; }
+
+#endif
 
 #endif
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 // Raw OS helper: a child process with pipes for its standard input and output, for the
-// scenarios that need a second process (S27 real clients, S29 inheritance). Implemented
-// with posix_spawn on POSIX and CreateProcess on Windows.
+// scenarios that need a second process (S27 real clients, S29 inheritance, the abuse
+// scenarios S43-S47, which also watch its memory and descriptors). Implemented with
+// posix_spawn on POSIX and CreateProcess on Windows.
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +37,23 @@ public:
     // The exit code once the child has exited within timeout, nullopt if it still runs.
     // A child killed by a signal reports 128 + the signal number.
     std::optional<int> wait(std::chrono::milliseconds timeout);
+
+    // Whether terminate() lets the child stop cleanly: true on POSIX (SIGTERM runs its
+    // handler), false on Windows (TerminateProcess ends it at once with exit code 1; the
+    // examples' SIGINT/SIGTERM handlers run only for a console Ctrl+C, raise() or abort).
+    static bool terminate_lets_it_clean_up() noexcept;
+
+    struct memory {
+        std::size_t resident_bytes = 0;
+        std::size_t peak_resident_bytes = 0; // since the child started
+    };
+    // The running child's resident memory: VmRSS and VmHWM of /proc/PID/status on Linux,
+    // the working set and its peak (GetProcessMemoryInfo) on Windows; nullopt where the
+    // OS does not show it (macOS) or the child has exited.
+    std::optional<memory> memory_use() const;
+    // The descriptors (/proc/PID/fd on Linux) or handles (GetProcessHandleCount) the
+    // running child holds; nullopt where the OS does not show them (macOS, Wine).
+    std::optional<long> open_handle_count() const;
 
 private:
     struct state;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 // One of the example servers (examples/) as a child process on 127.0.0.1 port 0: the
-// scenarios that drive a server nobody wrote for them (S27 real clients, S48 data
-// integrity). Each example announces its port on its first line; what it prints after
+// scenarios that drive a server nobody wrote for them (S27 real clients, S43-S47 abuse,
+// S48 data integrity). Each example announces its port on its first line; what it prints after
 // that (a line per connection) is read and dropped on a thread of its own, since a child
 // whose stdout pipe is full stops serving (Wine's pipe fills after about a hundred lines).
 
@@ -44,6 +44,9 @@ public:
 
     std::string port() const { return std::to_string(port_); }
     std::uint16_t port_number() const { return port_; }
+    // The server's resident memory and descriptors, where the OS shows them (native probes).
+    std::optional<native::child_process::memory> memory_use() const { return process_.memory_use(); }
+    std::optional<long> open_handle_count() const { return process_.open_handle_count(); }
     // Stops the server; its exit code, or nullopt if it did not stop within patience.
     std::optional<int> stop() {
         process_.terminate();
