@@ -53,6 +53,28 @@ std::string recv_exactly(unisock::socket& sock, std::size_t size) {
 }
 
 namespace {
+std::map<std::string, child_body, std::less<>>& child_bodies() {
+    static std::map<std::string, child_body, std::less<>> bodies;
+    return bodies;
+}
+} // namespace
+
+bool register_child(std::string_view name, child_body body) {
+    child_bodies().emplace(std::string(name), body);
+    return true;
+}
+
+int run_child(std::string_view name, const std::vector<std::string>& args) {
+    const auto found = child_bodies().find(name);
+    return found == child_bodies().end() ? 125 : found->second(args);
+}
+
+std::vector<std::string> child_arguments(std::string_view name, std::vector<std::string> args) {
+    args.insert(args.begin(), {std::string(child_flag), std::string(name)});
+    return args;
+}
+
+namespace {
 
 // Puts the platform header of the report into the JSON output and warms up what the OS
 // opens once per process (Winsock's own handles), so the leak check sees only tests.
@@ -81,6 +103,8 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::milliseconds(std::stol(argv[2])));
         return 0;
     }
+    if (argc >= 3 && std::string_view(argv[1]) == conformance::child_flag)
+        return conformance::run_child(argv[2], std::vector<std::string>(argv + 3, argv + argc));
     ::testing::InitGoogleTest(&argc, argv);
     ::testing::AddGlobalTestEnvironment(new conformance::report_header);
     return RUN_ALL_TESTS();

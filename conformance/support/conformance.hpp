@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -67,6 +68,19 @@ void record_note(std::string_view note);
 // Started as `unisock_conformance --child-sleep MS`, the binary sleeps MS milliseconds
 // and exits (S29's child process).
 inline constexpr std::string_view child_sleep_flag = "--child-sleep";
+
+// Started as `unisock_conformance --child NAME ARGS...`, the binary runs the child body a
+// scenario registered under NAME with ARGS and exits with what it returns (S39, S40, S42:
+// a second process to kill, to starve of descriptors, or to leave open to SIGPIPE). A
+// child reports what it saw as lines on stdout, for the parent to assert.
+inline constexpr std::string_view child_flag = "--child";
+using child_body = int (*)(const std::vector<std::string>& args);
+// Registers body under name (at static initialisation: `const bool x = register_child(...)`).
+bool register_child(std::string_view name, child_body body);
+// Runs the child registered under name; 125 when there is none.
+int run_child(std::string_view name, const std::vector<std::string>& args);
+// The arguments that start this binary as the child name with args.
+std::vector<std::string> child_arguments(std::string_view name, std::vector<std::string> args = {});
 
 // A string of n bytes with a recognisable pattern (so a mix-up shows in a comparison).
 std::string pattern(std::size_t n, char seed = 'a');
