@@ -8,6 +8,7 @@
 // stream or connection_reset, never a hang or a crash, and what it received before is a
 // prefix of what the peer sent: no byte lost in the middle, none made up. The peer here
 // is this test binary started again as a child, killed while it sends or receives.
+#include <cstdio>
 #include <optional>
 
 #include "native/process.hpp"

@@ -30,7 +30,8 @@ std::string milliseconds(std::chrono::steady_clock::duration d) {
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
 }
 
-// Runs call (on this thread) under a storm; its error, and how long it took.
+// What a call under a storm gave: its error, how long it took, and how many signals were
+// sent and handled meanwhile.
 struct stormed_call {
     std::error_code ec;
     std::chrono::steady_clock::duration elapsed{};
@@ -38,6 +39,7 @@ struct stormed_call {
     long handled = 0;
 };
 
+// Runs call on this thread while the storm is aimed at it.
 template <class Call>
 stormed_call under_storm(Call call) {
     native::signal_storm storm;
