@@ -109,7 +109,7 @@ TEST_F(S39_PeerKilled, ReceiverSeesAPrefixThenTheEnd) {
 TEST_F(S39_PeerKilled, SenderFailsWithAResetNotAHang) {
     constexpr std::size_t read_by_child = std::size_t{1} << 20;
     killed_peer peer("s39-reader", {std::to_string(read_by_child)});
-    const std::string data = pattern(std::size_t{32} << 20);
+    const std::string data(std::size_t{32} << 20, 'x'); // only how much goes matters
     std::error_code ec;
     std::size_t sent = 0;
     {
