@@ -12,12 +12,9 @@
 // starves; the child reports what it saw as "key value" lines and the parent asserts.
 // Windows has no such per-process limit to lower: skipped there, with the reason.
 #include <algorithm>
-#include <cstdio>
-#include <map>
 #include <mutex>
 
 #include "native/handles.hpp"
-#include "native/process.hpp"
 #include "support/conformance.hpp"
 
 namespace {
@@ -28,11 +25,6 @@ using unisock::errc;
 class S40_OutOfDescriptors : public scenario {};
 
 // ---- the child: starved of descriptors, it says what happened ------------------------
-
-void say(const std::string& key, const std::string& value) {
-    std::printf("%s %s\n", key.c_str(), value.c_str());
-    std::fflush(stdout);
-}
 
 std::string portable_name(const std::error_code& ec) {
     if (!ec) return "success";
@@ -68,17 +60,17 @@ void open_wake_up_handle(unisock::socket& s, bool accepting) {
 void starve_socket() {
     std::error_code ec;
     std::vector<unisock::socket> fillers = take_every_descriptor(ec);
-    say("socket_error", portable_name(ec));
-    say("socket_message", ec.message());
+    report_fact("socket_error", portable_name(ec));
+    report_fact("socket_message", ec.message());
     try {
         unisock::socket one_more(unisock::address_family::ipv4, unisock::socket_type::stream);
-        say("socket_exception", "none");
+        report_fact("socket_exception", "none");
     } catch (const unisock::socket_error& e) {
-        say("socket_exception", std::string("socket_error ") + portable_name(e.code()) + ": " + e.what());
+        report_fact("socket_exception", std::string("socket_error ") + portable_name(e.code()) + ": " + e.what());
     }
     fillers.clear();
     unisock::socket after(unisock::address_family::ipv4, unisock::socket_type::stream, 0, ec);
-    say("socket_after", portable_name(ec));
+    report_fact("socket_after", portable_name(ec));
 }
 
 void starve_accept() {
@@ -91,16 +83,16 @@ void starve_accept() {
     std::error_code ec;
     std::vector<unisock::socket> fillers = take_every_descriptor(ec);
     const std::error_code connect_ec = client.connect_ex(listener.local_address());
-    say("connect_started", connect_ec && connect_ec != errc::in_progress ? connect_ec.message() : "yes");
+    report_fact("connect_started", connect_ec && connect_ec != errc::in_progress ? connect_ec.message() : "yes");
     std::this_thread::sleep_for(50ms); // the handshake completes in the backlog
     unisock::accepted none = listener.accept(ec);
-    say("accept_error", portable_name(ec));
-    say("accept_message", ec.message());
-    say("accept_returned_socket", none.connection.is_open() ? "yes" : "no");
+    report_fact("accept_error", portable_name(ec));
+    report_fact("accept_message", ec.message());
+    report_fact("accept_returned_socket", none.connection.is_open() ? "yes" : "no");
     fillers.clear();
     unisock::accepted later = listener.accept(ec);
-    say("accept_after", portable_name(ec));
-    say("backlog_kept_the_client", later.peer == client.local_address() ? "yes" : "no");
+    report_fact("accept_after", portable_name(ec));
+    report_fact("backlog_kept_the_client", later.peer == client.local_address() ? "yes" : "no");
 }
 
 void starve_create_connection() {
@@ -110,18 +102,18 @@ void starve_create_connection() {
     std::vector<unisock::socket> fillers = take_every_descriptor(ec);
     std::vector<unisock::connection_attempt> attempts;
     unisock::socket none = unisock::create_connection({listener.local_address()}, {.timeout = patience}, attempts, ec);
-    say("create_connection_error", portable_name(ec));
-    say("create_connection_attempts", std::to_string(attempts.size()) + " " +
+    report_fact("create_connection_error", portable_name(ec));
+    report_fact("create_connection_attempts", std::to_string(attempts.size()) + " " +
                                           (attempts.empty() ? "" : portable_name(attempts.front().error)));
     try {
         (void)unisock::create_connection({listener.local_address()}, {.timeout = patience});
-        say("create_connection_exception", "none");
+        report_fact("create_connection_exception", "none");
     } catch (const unisock::connection_error& e) {
-        say("create_connection_exception", std::string("connection_error ") + portable_name(e.code()) + ": " + e.what());
+        report_fact("create_connection_exception", std::string("connection_error ") + portable_name(e.code()) + ": " + e.what());
     }
     fillers.clear();
     unisock::socket after = unisock::create_connection({listener.local_address()}, {.timeout = patience}, attempts, ec);
-    say("create_connection_after", portable_name(ec));
+    report_fact("create_connection_after", portable_name(ec));
 }
 
 unisock::task echo(unisock::session& client) {
@@ -147,9 +139,9 @@ void starve_server(unisock::engine engine) {
     {
         unisock::socket first = unisock::create_connection("127.0.0.1", where.port(), patience);
         unisock::stream first_lines(first);
-        say("first_welcome", first_lines.readline() == "welcome\n" ? "yes" : "no");
+        report_fact("first_welcome", first_lines.readline() == "welcome\n" ? "yes" : "no");
         first.sendall("one\n");
-        say("first_echo", first_lines.readline() == "OK...one\n" ? "yes" : "no");
+        report_fact("first_echo", first_lines.readline() == "OK...one\n" ? "yes" : "no");
         open_wake_up_handle(first, false);
         // The handler is waiting for the next line by now: its socket's wake-up handle is
         // open too (a blocking session opens it the first time it waits).
@@ -159,27 +151,27 @@ void starve_server(unisock::engine engine) {
         second.set_timeout(0s);
         std::error_code ec;
         std::vector<unisock::socket> fillers = take_every_descriptor(ec);
-        say("filled", portable_name(ec));
+        report_fact("filled", portable_name(ec));
         (void)second.connect_ex(where);
         const auto give_up = std::chrono::steady_clock::now() + patience;
         while (accept_log_lines() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(10ms);
         {
             const std::lock_guard lock(log_mutex);
-            say("server_log", log.empty() ? "nothing" : log.front());
+            report_fact("server_log", log.empty() ? "nothing" : log.front());
         }
         first.sendall("while starved\n");
-        say("first_served_while_starved", first_lines.readline() == "OK...while starved\n" ? "yes" : "no");
+        report_fact("first_served_while_starved", first_lines.readline() == "OK...while starved\n" ? "yes" : "no");
         fillers.clear();
         second.set_timeout(patience);
         unisock::stream second_lines(second);
         std::error_code second_ec;
         const std::string welcome = second_lines.readline(unisock::stream::default_line_limit, second_ec);
-        say("second_served_after", welcome == "welcome\n" ? "yes" : "no: " + second_ec.message());
+        report_fact("second_served_after", welcome == "welcome\n" ? "yes" : "no: " + second_ec.message());
     }
     server.stop();
     serving.join();
-    say("serve_forever", serve_ec ? serve_ec.message() : "ok");
-    say("accept_log_lines", std::to_string(accept_log_lines()));
+    report_fact("serve_forever", serve_ec ? serve_ec.message() : "ok");
+    report_fact("accept_log_lines", std::to_string(accept_log_lines()));
 }
 
 // args[0]: socket, accept, create_connection, threaded or async. Lowers the limit to a
@@ -188,7 +180,7 @@ int starved_child(const std::vector<std::string>& args) {
     try {
         const long before = native::open_handle_count();
         if (const auto refused = native::lower_descriptor_limit(before + 48)) {
-            say("no_limit", *refused);
+            report_fact("no_limit", *refused);
             return 3;
         }
         const std::string& which = args.at(0);
@@ -197,10 +189,10 @@ int starved_child(const std::vector<std::string>& args) {
         if (which == "create_connection") starve_create_connection();
         if (which == "threaded") starve_server(unisock::engine::threaded);
         if (which == "async") starve_server(unisock::engine::async);
-        say("leaked", std::to_string(native::open_handle_count() - before));
+        report_fact("leaked", std::to_string(native::open_handle_count() - before));
         return 0;
     } catch (const std::exception& e) {
-        say("exception", e.what());
+        report_fact("exception", e.what());
         return 2;
     }
 }
@@ -208,82 +200,58 @@ const bool child_registered = register_child("s40-starved", starved_child);
 
 // ---- the parent: runs a case in a child and reads its report ------------------------
 
-struct child_report {
-    std::optional<int> exit_code;
-    std::map<std::string, std::string> facts;
-    std::string output;
-};
-
+// Runs the case which in a child and records what it reported.
 child_report run_starved(const std::string& which) {
-    native::child_process child(native::self_executable_path(), child_arguments("s40-starved", {which}));
-    child_report report;
-    report.output = child.read_all(3 * patience);
-    report.exit_code = child.wait(patience);
-    std::size_t line_start = 0;
-    while (line_start < report.output.size()) {
-        std::size_t line_end = report.output.find('\n', line_start);
-        if (line_end == std::string::npos) line_end = report.output.size();
-        std::string line = report.output.substr(line_start, line_end - line_start);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        const std::size_t space = line.find(' ');
-        if (space != std::string::npos) report.facts[line.substr(0, space)] = line.substr(space + 1);
-        line_start = line_end + 1;
-    }
+    child_report report = run_child_for_report("s40-starved", {which});
     for (const auto& [key, value] : report.facts) record_note(key + ": " + value);
     return report;
-}
-
-// What the child said about key ("(not said)" when it said nothing).
-std::string fact(const child_report& report, const std::string& key) {
-    const auto found = report.facts.find(key);
-    return found == report.facts.end() ? "(not said)" : found->second;
 }
 
 TEST_F(S40_OutOfDescriptors, SocketFailsWithTooManyOpenFilesAndRecovers) {
     if (const auto unsupported = native::descriptor_limit_unsupported()) CONFORMANCE_SKIP(*unsupported);
     const child_report r = run_starved("socket");
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(fact(r, "socket_error"), "too_many_open_files") << r.output;
-    EXPECT_TRUE(fact(r, "socket_exception").starts_with("socket_error too_many_open_files")) << r.output;
-    EXPECT_EQ(fact(r, "socket_after"), "success") << r.output;
-    EXPECT_EQ(fact(r, "leaked"), "0") << r.output;
+    EXPECT_EQ(r.fact("socket_error"), "too_many_open_files") << r.output;
+    EXPECT_TRUE(r.fact("socket_exception").starts_with("socket_error too_many_open_files")) << r.output;
+    EXPECT_EQ(r.fact("socket_after"), "success") << r.output;
+    EXPECT_EQ(r.fact("leaked"), "0") << r.output;
 }
 
 TEST_F(S40_OutOfDescriptors, AcceptFailsWithTooManyOpenFilesAndTheClientWaitsInTheBacklog) {
     if (const auto unsupported = native::descriptor_limit_unsupported()) CONFORMANCE_SKIP(*unsupported);
     const child_report r = run_starved("accept");
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(fact(r, "connect_started"), "yes") << r.output;
-    EXPECT_EQ(fact(r, "accept_error"), "too_many_open_files") << r.output;
-    EXPECT_EQ(fact(r, "accept_returned_socket"), "no") << r.output;
-    EXPECT_EQ(fact(r, "accept_after"), "success") << r.output;
-    EXPECT_EQ(fact(r, "backlog_kept_the_client"), "yes") << r.output;
-    EXPECT_EQ(fact(r, "leaked"), "0") << r.output;
+    EXPECT_EQ(r.fact("connect_started"), "yes") << r.output;
+    EXPECT_EQ(r.fact("accept_error"), "too_many_open_files") << r.output;
+    EXPECT_EQ(r.fact("accept_returned_socket"), "no") << r.output;
+    EXPECT_EQ(r.fact("accept_after"), "success") << r.output;
+    EXPECT_EQ(r.fact("backlog_kept_the_client"), "yes") << r.output;
+    EXPECT_EQ(r.fact("leaked"), "0") << r.output;
 }
 
 TEST_F(S40_OutOfDescriptors, CreateConnectionFailsWithTooManyOpenFilesAndRecovers) {
     if (const auto unsupported = native::descriptor_limit_unsupported()) CONFORMANCE_SKIP(*unsupported);
     const child_report r = run_starved("create_connection");
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(fact(r, "create_connection_error"), "too_many_open_files") << r.output;
-    EXPECT_EQ(fact(r, "create_connection_attempts"), "1 too_many_open_files") << r.output;
-    EXPECT_TRUE(fact(r, "create_connection_exception").starts_with("connection_error too_many_open_files"))
+    EXPECT_EQ(r.fact("create_connection_error"), "too_many_open_files") << r.output;
+    EXPECT_EQ(r.fact("create_connection_attempts"), "1 too_many_open_files") << r.output;
+    EXPECT_TRUE(r.fact("create_connection_exception").starts_with("connection_error too_many_open_files"))
         << r.output;
-    EXPECT_EQ(fact(r, "create_connection_after"), "success") << r.output;
-    EXPECT_EQ(fact(r, "leaked"), "0") << r.output;
+    EXPECT_EQ(r.fact("create_connection_after"), "success") << r.output;
+    EXPECT_EQ(r.fact("leaked"), "0") << r.output;
 }
 
 void expect_server_kept_serving(const child_report& r) {
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(fact(r, "first_welcome"), "yes") << r.output;
-    EXPECT_EQ(fact(r, "first_echo"), "yes") << r.output;
-    EXPECT_EQ(fact(r, "filled"), "too_many_open_files") << r.output;
-    EXPECT_TRUE(fact(r, "server_log").starts_with("accept: ")) << r.output;
-    EXPECT_EQ(fact(r, "first_served_while_starved"), "yes") << r.output;
-    EXPECT_EQ(fact(r, "second_served_after"), "yes") << r.output;
-    EXPECT_EQ(fact(r, "serve_forever"), "ok") << r.output;
-    EXPECT_EQ(fact(r, "accept_log_lines"), "2") << "one when accepting pauses, one when it resumes\n" << r.output;
-    EXPECT_EQ(fact(r, "leaked"), "0") << r.output;
+    EXPECT_EQ(r.fact("first_welcome"), "yes") << r.output;
+    EXPECT_EQ(r.fact("first_echo"), "yes") << r.output;
+    EXPECT_EQ(r.fact("filled"), "too_many_open_files") << r.output;
+    EXPECT_TRUE(r.fact("server_log").starts_with("accept: ")) << r.output;
+    EXPECT_EQ(r.fact("first_served_while_starved"), "yes") << r.output;
+    EXPECT_EQ(r.fact("second_served_after"), "yes") << r.output;
+    EXPECT_EQ(r.fact("serve_forever"), "ok") << r.output;
+    EXPECT_EQ(r.fact("accept_log_lines"), "2") << "one when accepting pauses, one when it resumes\n" << r.output;
+    EXPECT_EQ(r.fact("leaked"), "0") << r.output;
 }
 
 TEST_F(S40_OutOfDescriptors, ThreadedServerKeepsServingAndAcceptsOnceDescriptorsFree) {

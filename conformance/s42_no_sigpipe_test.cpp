@@ -11,11 +11,8 @@
 // the child, not the test run; the child reports each call's error. The native probe
 // shows what a plain send(2) does in the same child: it dies of SIGPIPE. Windows has no
 // SIGPIPE; the errors are asserted there the same way.
-#include <cstdio>
 #include <functional>
-#include <map>
 
-#include "native/process.hpp"
 #include "native/sigpipe_probe.hpp"
 #include "support/loopback.hpp"
 
@@ -25,11 +22,6 @@ using namespace conformance;
 using unisock::errc;
 
 class S42_NoSigpipe : public scenario {};
-
-void say(const std::string& key, const std::string& value) {
-    std::printf("%s %s\n", key.c_str(), value.c_str());
-    std::fflush(stdout);
-}
 
 std::string portable_name(const std::error_code& ec) {
     if (ec == errc::broken_pipe) return "broken_pipe";
@@ -94,74 +86,50 @@ void server_handler_sends_to_a_gone_client(unisock::engine engine, const std::st
         std::this_thread::sleep_for(10ms);
     server.stop();
     serving.join();
-    say(key, handler_done.load() ? handler_errors : "the handler never ended");
+    report_fact(key, handler_done.load() ? handler_errors : "the handler never ended");
 }
 
 // args[0]: "unisock" (every unisock send to a gone peer) or "raw" (the native probe).
 int sigpipe_child(const std::vector<std::string>& args) {
     try {
-        say("disposition", native::restore_default_sigpipe());
+        report_fact("disposition", native::restore_default_sigpipe());
         if (args.at(0) == "raw") {
-            say("raw", native::raw_unsuppressed_sends_to_reset_peer());
+            report_fact("raw", native::raw_unsuppressed_sends_to_reset_peer());
             return 0;
         }
         unisock::socket sender = client_of_a_gone_peer();
-        say("send", until_it_fails_and_after([&](std::error_code& ec) { (void)sender.send("x", ec); }));
+        report_fact("send", until_it_fails_and_after([&](std::error_code& ec) { (void)sender.send("x", ec); }));
         sender = client_of_a_gone_peer();
-        say("sendall", until_it_fails_and_after([&](std::error_code& ec) { (void)sender.sendall(chunk, ec); }));
+        report_fact("sendall", until_it_fails_and_after([&](std::error_code& ec) { (void)sender.sendall(chunk, ec); }));
         sender = client_of_a_gone_peer();
         unisock::stream writer(sender, 1024);
-        say("stream_write", until_it_fails_and_after([&](std::error_code& ec) { writer.write(chunk, ec); }));
+        report_fact("stream_write", until_it_fails_and_after([&](std::error_code& ec) { writer.write(chunk, ec); }));
         server_handler_sends_to_a_gone_client(unisock::engine::threaded, "threaded_server_sendall");
         server_handler_sends_to_a_gone_client(unisock::engine::async, "async_server_sendall");
-        say("alive", "yes");
+        report_fact("alive", "yes");
         return 0;
     } catch (const std::exception& e) {
-        say("exception", e.what());
+        report_fact("exception", e.what());
         return 2;
     }
 }
 const bool child_registered = register_child("s42-sigpipe", sigpipe_child);
 
-struct child_report {
-    std::optional<int> exit_code;
-    std::map<std::string, std::string> facts;
-    std::string output;
-};
-
-child_report run_child_with_default_sigpipe(const std::string& mode) {
-    native::child_process child(native::self_executable_path(), child_arguments("s42-sigpipe", {mode}));
-    child_report report;
-    for (std::optional<std::string> line; (line = child.read_line(3 * patience));) {
-        if (!line->empty() && line->back() == '\r') line->pop_back();
-        report.output += *line + "\n";
-        const std::size_t space = line->find(' ');
-        if (space != std::string::npos) report.facts[line->substr(0, space)] = line->substr(space + 1);
-    }
-    report.exit_code = child.wait(patience);
-    return report;
-}
-
-std::string fact(const child_report& report, const std::string& key) {
-    const auto found = report.facts.find(key);
-    return found == report.facts.end() ? "(not said)" : found->second;
-}
-
 TEST_F(S42_NoSigpipe, SendsToAGonePeerFailWithoutKillingTheProcess) {
-    const child_report raw = run_child_with_default_sigpipe("raw");
-    record_native(fact(raw, "disposition") + "; " +
-                  (raw.facts.count("raw") ? fact(raw, "raw")
+    const child_report raw = run_child_for_report("s42-sigpipe", {"raw"});
+    record_native(raw.fact("disposition") + "; " +
+                  (raw.facts.count("raw") ? raw.fact("raw")
                                           : "a plain send(2) ended the process: exit status " +
                                                 (raw.exit_code ? std::to_string(*raw.exit_code) : "none")));
 
-    const child_report r = run_child_with_default_sigpipe("unisock");
+    const child_report r = run_child_for_report("s42-sigpipe", {"unisock"});
     for (const auto& [key, value] : r.facts) record_note(key + ": " + value);
     ASSERT_TRUE(r.exit_code.has_value()) << "the child did not end\n" << r.output;
     EXPECT_EQ(*r.exit_code, 0) << "the child died (128 + 13 = SIGPIPE) or failed\n" << r.output;
-    EXPECT_EQ(fact(r, "alive"), "yes") << r.output;
+    EXPECT_EQ(r.fact("alive"), "yes") << r.output;
     // Each call's first failure and the one after it (where a raw send would raise SIGPIPE).
     for (const char* call : {"send", "sendall", "stream_write", "threaded_server_sendall", "async_server_sendall"}) {
-        const std::string errors = fact(r, call);
+        const std::string errors = r.fact(call);
         const std::size_t comma = errors.find(", ");
         ASSERT_NE(comma, std::string::npos) << call << ": " << errors << "\n" << r.output;
         for (const std::string& error : {errors.substr(0, comma), errors.substr(comma + 2)})

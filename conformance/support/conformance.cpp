@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "support/conformance.hpp"
 
+#include <cstdio>
 #include <map>
 
 #include "native/handles.hpp"
+#include "native/process.hpp"
 
 namespace conformance {
 
@@ -72,6 +74,29 @@ int run_child(std::string_view name, const std::vector<std::string>& args) {
 std::vector<std::string> child_arguments(std::string_view name, std::vector<std::string> args) {
     args.insert(args.begin(), {std::string(child_flag), std::string(name)});
     return args;
+}
+
+void report_fact(std::string_view key, std::string_view value) {
+    std::printf("%.*s %.*s\n", static_cast<int>(key.size()), key.data(), static_cast<int>(value.size()), value.data());
+    std::fflush(stdout);
+}
+
+std::string child_report::fact(std::string_view key) const {
+    const auto found = facts.find(key);
+    return found == facts.end() ? "(not said)" : found->second;
+}
+
+child_report run_child_for_report(std::string_view name, std::vector<std::string> args) {
+    native::child_process child(native::self_executable_path(), child_arguments(name, std::move(args)));
+    child_report report;
+    for (std::optional<std::string> line; (line = child.read_line(patience));) {
+        if (!line->empty() && line->back() == '\r') line->pop_back();
+        report.output += *line + "\n";
+        const std::size_t space = line->find(' ');
+        if (space != std::string::npos) report.facts[line->substr(0, space)] = line->substr(space + 1);
+    }
+    report.exit_code = child.wait(patience);
+    return report;
 }
 
 namespace {

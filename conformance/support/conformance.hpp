@@ -10,6 +10,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -81,6 +83,23 @@ bool register_child(std::string_view name, child_body body);
 int run_child(std::string_view name, const std::vector<std::string>& args);
 // The arguments that start this binary as the child name with args.
 std::vector<std::string> child_arguments(std::string_view name, std::vector<std::string> args = {});
+
+// In a child: one fact for the parent, printed as a "key value" line.
+void report_fact(std::string_view key, std::string_view value);
+
+// What a child reported: its exit code (nullopt when it did not end in time), the facts
+// it printed, and its whole output (for a failure message).
+struct child_report {
+    std::optional<int> exit_code;
+    std::map<std::string, std::string, std::less<>> facts;
+    std::string output;
+    // The value reported for key, or "(not said)".
+    std::string fact(std::string_view key) const;
+};
+
+// Starts this binary as the child name with args, collects its facts until it closes its
+// output, and waits for it to end (each bounded by patience).
+child_report run_child_for_report(std::string_view name, std::vector<std::string> args = {});
 
 // A string of n bytes with a recognisable pattern (so a mix-up shows in a comparison).
 std::string pattern(std::size_t n, char seed = 'a');
