@@ -200,6 +200,16 @@ const bool child_registered = register_child("s40-starved", starved_child);
 
 // ---- the parent: runs a case in a child and reads its report ------------------------
 
+// Under UndefinedBehaviorSanitizer (built with AddressSanitizer here) a call that fails
+// and reports its error while no descriptor is left is not this test's to judge: the
+// vptr check behind every virtual call (error_category::message, system_error::what)
+// reads memory through a pipe the first time it meets a type, finds no descriptor for
+// the pipe, and reports the object as invalid. The server cases have not met it (their
+// starved error path is short), so they run there too.
+constexpr auto ubsan_needs_a_descriptor =
+    "UndefinedBehaviorSanitizer's vptr check opens a pipe to read memory the first time it meets a type, so a process "
+    "with no descriptor left gets false 'invalid vptr' reports from the error messages and exceptions checked here";
+
 // Runs the case which in a child and records what it reported.
 child_report run_starved(const std::string& which) {
     child_report report = run_child_for_report("s40-starved", {which});
@@ -209,6 +219,7 @@ child_report run_starved(const std::string& which) {
 
 TEST_F(S40_OutOfDescriptors, SocketFailsWithTooManyOpenFilesAndRecovers) {
     if (const auto unsupported = native::descriptor_limit_unsupported()) CONFORMANCE_SKIP(*unsupported);
+    if (address_sanitizer_build) CONFORMANCE_SKIP(ubsan_needs_a_descriptor);
     const child_report r = run_starved("socket");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(r.fact("socket_error"), "too_many_open_files") << r.output;
@@ -219,6 +230,7 @@ TEST_F(S40_OutOfDescriptors, SocketFailsWithTooManyOpenFilesAndRecovers) {
 
 TEST_F(S40_OutOfDescriptors, AcceptFailsWithTooManyOpenFilesAndTheClientWaitsInTheBacklog) {
     if (const auto unsupported = native::descriptor_limit_unsupported()) CONFORMANCE_SKIP(*unsupported);
+    if (address_sanitizer_build) CONFORMANCE_SKIP(ubsan_needs_a_descriptor);
     const child_report r = run_starved("accept");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(r.fact("connect_started"), "yes") << r.output;
@@ -231,6 +243,7 @@ TEST_F(S40_OutOfDescriptors, AcceptFailsWithTooManyOpenFilesAndTheClientWaitsInT
 
 TEST_F(S40_OutOfDescriptors, CreateConnectionFailsWithTooManyOpenFilesAndRecovers) {
     if (const auto unsupported = native::descriptor_limit_unsupported()) CONFORMANCE_SKIP(*unsupported);
+    if (address_sanitizer_build) CONFORMANCE_SKIP(ubsan_needs_a_descriptor);
     const child_report r = run_starved("create_connection");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(r.fact("create_connection_error"), "too_many_open_files") << r.output;

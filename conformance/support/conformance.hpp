@@ -43,6 +43,20 @@ inline constexpr bool sanitizer_build = false;
 inline constexpr bool sanitizer_build = false;
 #endif
 
+// Whether this build runs under AddressSanitizer (which CI builds together with
+// UndefinedBehaviorSanitizer).
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool address_sanitizer_build = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool address_sanitizer_build = true;
+#else
+inline constexpr bool address_sanitizer_build = false;
+#endif
+#else
+inline constexpr bool address_sanitizer_build = false;
+#endif
+
 // Fails the test if it leaves a descriptor (POSIX) or handle (Windows) open.
 class scenario : public ::testing::Test {
 protected:
