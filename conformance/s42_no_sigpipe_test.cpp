@@ -62,6 +62,7 @@ void server_handler_sends_to_a_gone_client(unisock::engine engine, const std::st
     unisock::tcp_server server(
         unisock::address::v4_loopback(0),
         [&](unisock::session& client) -> unisock::task {
+            co_await client.sendall("ready\n");
             (void)co_await client.readline(); // the client's "bye", then it is gone
             std::error_code first;
             for (int attempt = 0; attempt < 400 && !first; ++attempt) {
@@ -74,9 +75,12 @@ void server_handler_sends_to_a_gone_client(unisock::engine engine, const std::st
             handler_done.store(true, std::memory_order_release);
         },
         {.engine = engine, .log = [](std::string_view) {}});
-    std::thread serving([&] { server.serve_forever(); });
+    std::error_code serve_ec;
+    std::thread serving([&] { server.serve_forever(serve_ec); });
     {
+        // Gone once it is being served (a reset before the accept is another story).
         unisock::socket client = unisock::create_connection("127.0.0.1", server.local_address().port(), patience);
+        (void)recv_exactly(client, 6); // "ready\n"
         client.sendall("bye\n");
         client.abort();
     }
@@ -87,6 +91,7 @@ void server_handler_sends_to_a_gone_client(unisock::engine engine, const std::st
     server.stop();
     serving.join();
     report_fact(key, handler_done.load() ? handler_errors : "the handler never ended");
+    if (serve_ec) report_fact(key + "_serve_forever", serve_ec.message());
 }
 
 // args[0]: "unisock" (every unisock send to a gone peer) or "raw" (the native probe).
@@ -127,6 +132,8 @@ TEST_F(S42_NoSigpipe, SendsToAGonePeerFailWithoutKillingTheProcess) {
     ASSERT_TRUE(r.exit_code.has_value()) << "the child did not end\n" << r.output;
     EXPECT_EQ(*r.exit_code, 0) << "the child died (128 + 13 = SIGPIPE) or failed\n" << r.output;
     EXPECT_EQ(r.fact("alive"), "yes") << r.output;
+    for (const char* server_failed : {"threaded_server_sendall_serve_forever", "async_server_sendall_serve_forever"})
+        EXPECT_EQ(r.fact(server_failed), "(not said)") << r.output;
     // Each call's first failure and the one after it (where a raw send would raise SIGPIPE).
     for (const char* call : {"send", "sendall", "stream_write", "threaded_server_sendall", "async_server_sendall"}) {
         const std::string errors = r.fact(call);
