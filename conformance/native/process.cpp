@@ -270,6 +270,8 @@ void child_process::terminate() {
     if (!state_->exit_code) TerminateProcess(state_->process, 1);
 }
 
+void child_process::kill() { terminate(); }
+
 std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
     if (state_->exit_code) return state_->exit_code;
     if (WaitForSingleObject(state_->process, static_cast<DWORD>(timeout.count())) != WAIT_OBJECT_0)
@@ -518,6 +520,10 @@ void child_process::close_stdin() { close_fd(state_->stdin_write); }
 
 void child_process::terminate() {
     if (!state_->exit_code) ::kill(state_->pid, SIGTERM);
+}
+
+void child_process::kill() {
+    if (!state_->exit_code) ::kill(state_->pid, SIGKILL);
 }
 
 std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {

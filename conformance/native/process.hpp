@@ -34,6 +34,9 @@ public:
     void close_stdin();
     // SIGTERM on POSIX (so the child can stop cleanly), TerminateProcess on Windows.
     void terminate();
+    // Ends the child at once, without letting it run another instruction: SIGKILL on
+    // POSIX, TerminateProcess on Windows (which is already that abrupt).
+    void kill();
     // The exit code once the child has exited within timeout, nullopt if it still runs.
     // A child killed by a signal reports 128 + the signal number.
     std::optional<int> wait(std::chrono::milliseconds timeout);

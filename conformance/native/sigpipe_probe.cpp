@@ -4,9 +4,13 @@
 
 #include "native/raw_tcp.hpp"
 
+#include <chrono>
+#include <thread>
+
 #if defined(_WIN32)
 #include <winsock2.h>
 #else
+#include <signal.h>
 #include <sys/socket.h>
 #endif
 
@@ -96,6 +100,35 @@ std::string raw_send_to_reset_peer() {
         pair.server = raw::invalid;
         result = "send after the peer's reset: first " + describe_send(pair.client, flags);
         result += ", then " + describe_send(pair.client, flags);
+    }
+    raw::close(pair);
+    return result;
+}
+
+std::string restore_default_sigpipe() {
+#if defined(_WIN32)
+    return "Windows has no SIGPIPE: a send to a closed peer only fails";
+#else
+    struct sigaction previous {};
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    if (sigaction(SIGPIPE, &default_action, &previous) != 0) return "sigaction(SIGPIPE): " + raw::last_error_text();
+    const char* before = previous.sa_handler == SIG_DFL ? "SIG_DFL" : previous.sa_handler == SIG_IGN ? "SIG_IGN" : "a handler";
+    return std::string("SIGPIPE at SIG_DFL (it was ") + before + ")";
+#endif
+}
+
+std::string raw_unsuppressed_sends_to_reset_peer() {
+    std::string error;
+    raw::pair pair = raw::connected_pair(error);
+    if (pair.client == raw::invalid) return "no raw connection: " + error;
+    abort_connection(pair.server);
+    pair.server = raw::invalid;
+    std::string result = "plain send(2) after the peer's reset:";
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        result += " " + describe_send(pair.client, 0) + ";";
+        std::this_thread::sleep_for(std::chrono::milliseconds(20)); // the reset arrives
     }
     raw::close(pair);
     return result;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "support/conformance.hpp"
 
+#include <cstdio>
 #include <map>
 
 #include "native/handles.hpp"
+#include "native/process.hpp"
 
 namespace conformance {
 
@@ -53,6 +55,51 @@ std::string recv_exactly(unisock::socket& sock, std::size_t size) {
 }
 
 namespace {
+std::map<std::string, child_body, std::less<>>& child_bodies() {
+    static std::map<std::string, child_body, std::less<>> bodies;
+    return bodies;
+}
+} // namespace
+
+bool register_child(std::string_view name, child_body body) {
+    child_bodies().emplace(std::string(name), body);
+    return true;
+}
+
+int run_child(std::string_view name, const std::vector<std::string>& args) {
+    const auto found = child_bodies().find(name);
+    return found == child_bodies().end() ? 125 : found->second(args);
+}
+
+std::vector<std::string> child_arguments(std::string_view name, std::vector<std::string> args) {
+    args.insert(args.begin(), {std::string(child_flag), std::string(name)});
+    return args;
+}
+
+void report_fact(std::string_view key, std::string_view value) {
+    std::printf("%.*s %.*s\n", static_cast<int>(key.size()), key.data(), static_cast<int>(value.size()), value.data());
+    std::fflush(stdout);
+}
+
+std::string child_report::fact(std::string_view key) const {
+    const auto found = facts.find(key);
+    return found == facts.end() ? "(not said)" : found->second;
+}
+
+child_report run_child_for_report(std::string_view name, std::vector<std::string> args) {
+    native::child_process child(native::self_executable_path(), child_arguments(name, std::move(args)));
+    child_report report;
+    for (std::optional<std::string> line; (line = child.read_line(patience));) {
+        if (!line->empty() && line->back() == '\r') line->pop_back();
+        report.output += *line + "\n";
+        const std::size_t space = line->find(' ');
+        if (space != std::string::npos) report.facts[line->substr(0, space)] = line->substr(space + 1);
+    }
+    report.exit_code = child.wait(patience);
+    return report;
+}
+
+namespace {
 
 // Puts the platform header of the report into the JSON output and warms up what the OS
 // opens once per process (Winsock's own handles), so the leak check sees only tests.
@@ -81,6 +128,8 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::milliseconds(std::stol(argv[2])));
         return 0;
     }
+    if (argc >= 3 && std::string_view(argv[1]) == conformance::child_flag)
+        return conformance::run_child(argv[2], std::vector<std::string>(argv + 3, argv + argc));
     ::testing::InitGoogleTest(&argc, argv);
     ::testing::AddGlobalTestEnvironment(new conformance::report_header);
     return RUN_ALL_TESTS();

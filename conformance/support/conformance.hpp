@@ -10,9 +10,12 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -38,6 +41,20 @@ inline constexpr bool sanitizer_build = false;
 #endif
 #else
 inline constexpr bool sanitizer_build = false;
+#endif
+
+// Whether this build runs under AddressSanitizer (which CI builds together with
+// UndefinedBehaviorSanitizer).
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool address_sanitizer_build = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool address_sanitizer_build = true;
+#else
+inline constexpr bool address_sanitizer_build = false;
+#endif
+#else
+inline constexpr bool address_sanitizer_build = false;
 #endif
 
 // Fails the test if it leaves a descriptor (POSIX) or handle (Windows) open.
@@ -67,6 +84,36 @@ void record_note(std::string_view note);
 // Started as `unisock_conformance --child-sleep MS`, the binary sleeps MS milliseconds
 // and exits (S29's child process).
 inline constexpr std::string_view child_sleep_flag = "--child-sleep";
+
+// Started as `unisock_conformance --child NAME ARGS...`, the binary runs the child body a
+// scenario registered under NAME with ARGS and exits with what it returns (S39, S40, S42:
+// a second process to kill, to starve of descriptors, or to leave open to SIGPIPE). A
+// child reports what it saw as lines on stdout, for the parent to assert.
+inline constexpr std::string_view child_flag = "--child";
+using child_body = int (*)(const std::vector<std::string>& args);
+// Registers body under name (at static initialisation: `const bool x = register_child(...)`).
+bool register_child(std::string_view name, child_body body);
+// Runs the child registered under name; 125 when there is none.
+int run_child(std::string_view name, const std::vector<std::string>& args);
+// The arguments that start this binary as the child name with args.
+std::vector<std::string> child_arguments(std::string_view name, std::vector<std::string> args = {});
+
+// In a child: one fact for the parent, printed as a "key value" line.
+void report_fact(std::string_view key, std::string_view value);
+
+// What a child reported: its exit code (nullopt when it did not end in time), the facts
+// it printed, and its whole output (for a failure message).
+struct child_report {
+    std::optional<int> exit_code;
+    std::map<std::string, std::string, std::less<>> facts;
+    std::string output;
+    // The value reported for key, or "(not said)".
+    std::string fact(std::string_view key) const;
+};
+
+// Starts this binary as the child name with args, collects its facts until it closes its
+// output, and waits for it to end (each bounded by patience).
+child_report run_child_for_report(std::string_view name, std::vector<std::string> args = {});
 
 // A string of n bytes with a recognisable pattern (so a mix-up shows in a comparison).
 std::string pattern(std::size_t n, char seed = 'a');

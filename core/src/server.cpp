@@ -129,15 +129,17 @@ void tcp_server::state::release_slot() noexcept {
     if (active.fetch_sub(1, std::memory_order_acq_rel) == options.max_connections || stopping.load()) signal_wake();
 }
 
-void tcp_server::state::wait_for_wake(std::optional<timeout_duration> timeout) noexcept {
+std::error_code tcp_server::state::wait_for_wake(std::optional<timeout_duration> timeout) noexcept {
     std::error_code ec;
     wake.second.set_timeout(timeout, ec);
     char drained[64];
     if (!ec) (void)wake.second.recv_into(mutable_bytes(drained, sizeof drained), ec);
+    return ec;
 }
 
 void tcp_server::state::accept_loop(const std::function<void(accepted)>& start, std::error_code& ec) {
     const std::size_t limit = options.max_connections;
+    bool out_of_resources = false; // logged once per spell, not once per retry
     while (!stopping.load(std::memory_order_acquire)) {
         if (options.when_full == over_limit::wait && active.load(std::memory_order_acquire) >= limit) {
             wait_for_wake(std::nullopt); // a session ended, or stop()
@@ -149,10 +151,22 @@ void tcp_server::state::accept_loop(const std::function<void(accepted)>& start, 
             if (accept_ec == errc::operation_canceled || stopping.load()) break;
             // A client that gave up before it was accepted is its own business.
             if (accept_ec == errc::connection_aborted || accept_ec == errc::connection_reset) continue;
+            // The process's limit, not the listener's fault: the connection stays in the
+            // backlog until a session ending (or anything else) frees a descriptor.
+            if (accept_ec == errc::too_many_open_files || accept_ec == errc::no_buffer_space) {
+                if (!out_of_resources) log("accept: " + accept_ec.message() + "; retrying while the clients already in are served");
+                out_of_resources = true;
+                const std::error_code wait_ec = wait_for_wake(detail::accept_retry_delay);
+                // The wait's own wake-up handle may need the descriptor that is missing.
+                if (wait_ec && wait_ec != errc::timed_out) std::this_thread::sleep_for(detail::accept_retry_delay);
+                continue;
+            }
             ec = accept_ec;
             log("accept: " + accept_ec.message());
             break;
         }
+        if (out_of_resources) log("accept: accepting again");
+        out_of_resources = false;
         if (active.load(std::memory_order_acquire) >= limit) {
             log("refused " + client.peer.to_string() + ": " + std::to_string(limit) + " connections already");
             client.connection.abort();

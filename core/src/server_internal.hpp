@@ -42,16 +42,23 @@ struct tcp_server::state {
     // A finished session frees its slot; wakes the accept loop if it waits for one.
     void release_slot() noexcept;
     void signal_wake() noexcept;
-    // Waits for a wake-up byte (or until timeout), and drains what is there.
-    void wait_for_wake(std::optional<timeout_duration> timeout) noexcept;
+    // Waits for a wake-up byte (or until timeout), and drains what is there: a false code
+    // or timed_out, else the error that kept it from waiting.
+    std::error_code wait_for_wake(std::optional<timeout_duration> timeout) noexcept;
 
     // Accepts until stop(), respecting max_connections and when_full; each accepted
-    // client goes to start (which takes a slot's ownership). A listener error other than
-    // a client's own (connection_aborted/reset) ends it in ec.
+    // client goes to start (which takes a slot's ownership). A process out of descriptors
+    // or buffers pauses accepting (the clients already served go on, and the backlog
+    // waits) and retries every accept_retry_delay. Any other listener error but a
+    // client's own (connection_aborted/reset) ends it in ec.
     void accept_loop(const std::function<void(accepted)>& start, std::error_code& ec);
 };
 
 namespace detail {
+// How long the accept loop pauses when the process is out of descriptors or buffers
+// before it tries again (a stop() or a freed slot ends the pause early).
+inline constexpr std::chrono::milliseconds accept_retry_delay{100};
+
 // A client whose line was too long gets the reply, a FIN, and this long to stop sending
 // (and at most this much more input read and dropped) before its socket is closed.
 inline constexpr std::chrono::seconds linger_time{1};

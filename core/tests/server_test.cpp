@@ -21,6 +21,7 @@
 
 #include "unisock/connection.hpp"
 #include "unisock/stream.hpp"
+#include "unisock/system.hpp"
 
 namespace {
 
@@ -370,6 +371,71 @@ TEST(server, stop_under_load_leaves_no_thread_or_descriptor) {
     // ThreadSanitizer starts a thread of its own the first time it needs one.
     if (!under_thread_sanitizer) {
         EXPECT_EQ(count_entries("/proc/self/task"), threads_before);
+    }
+}
+
+// Opens sockets until the process has no descriptor left (too_many_open_files); empty
+// when that does not happen within max_fillers (no per-process limit, or a huge one).
+std::vector<unisock::socket> take_every_descriptor(std::size_t max_fillers) {
+    std::vector<unisock::socket> fillers;
+    for (std::error_code ec; fillers.size() < max_fillers;) {
+        unisock::socket s(unisock::address_family::ipv4, unisock::socket_type::stream, 0, ec);
+        if (ec == unisock::errc::too_many_open_files) return fillers;
+        if (ec) throw unisock::socket_error(ec, "filler socket: " + ec.message());
+        fillers.push_back(std::move(s));
+    }
+    return {};
+}
+
+TEST(server, out_of_descriptors_at_accept_the_server_keeps_serving_and_accepts_once_they_free) {
+    if (unisock::platform_name() == "windows") GTEST_SKIP() << "Windows has no per-process descriptor limit to reach";
+    for (engine e : {engine::threaded, engine::async}) {
+        std::mutex log_mutex;
+        std::vector<std::string> log;
+        running_server s(echo, {.engine = e, .stop_grace = 200ms, .log = [&](std::string_view line) {
+                                    const std::lock_guard lock(log_mutex);
+                                    log.emplace_back(line);
+                                }});
+        const unisock::address where = s.server.local_address();
+        unisock::socket first = unisock::create_connection("127.0.0.1", where.port(), patience);
+        unisock::stream first_lines(first);
+        ASSERT_EQ(first_lines.readline(), "welcome\n");
+        // A call that waits opens its socket's wake-up handle the first time: the client
+        // waits once now (so the test starves only the server), and the handler is
+        // waiting for a line by the time the descriptors run out.
+        first.set_timeout(1ms);
+        std::error_code timed_out;
+        (void)first.recv(1, timed_out);
+        first.set_timeout(patience);
+        std::this_thread::sleep_for(300ms);
+        // The second client's socket exists before the descriptors run out; its connect
+        // does not wait (so needs no wake-up handle), and the handshake completes in the
+        // server's backlog, where accept(2) then fails with EMFILE.
+        unisock::socket second(unisock::address_family::ipv4, unisock::socket_type::stream);
+        second.set_timeout(0s);
+        std::vector<unisock::socket> fillers = take_every_descriptor(std::size_t{1} << 16);
+        if (fillers.empty()) GTEST_SKIP() << "the descriptor limit is above 65536: not filled";
+        const std::error_code connect_ec = second.connect_ex(where);
+        EXPECT_TRUE(!connect_ec || connect_ec == unisock::errc::in_progress) << connect_ec.message();
+        const auto give_up = std::chrono::steady_clock::now() + patience;
+        const auto accept_failed = [&] {
+            const std::lock_guard lock(log_mutex);
+            return std::any_of(log.begin(), log.end(), [](const std::string& l) { return l.starts_with("accept: "); });
+        };
+        while (!accept_failed() && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(10ms);
+        ASSERT_TRUE(accept_failed()) << "accept never ran out of descriptors";
+        // The client already in is still served while the accept fails.
+        first.sendall("still here\n");
+        EXPECT_EQ(first_lines.readline(), "OK...still here\n");
+        fillers.clear();
+        second.set_timeout(patience);
+        unisock::stream second_lines(second);
+        EXPECT_EQ(second_lines.readline(), "welcome\n") << "the server did not accept once descriptors were free";
+        s.stop();
+        EXPECT_FALSE(s.ec) << "serve_forever ended with " << s.ec.message();
+        const std::lock_guard lock(log_mutex);
+        EXPECT_EQ(std::count_if(log.begin(), log.end(), [](const std::string& l) { return l.starts_with("accept: "); }), 2)
+            << "one line when accepting pauses, one when it resumes";
     }
 }
 
