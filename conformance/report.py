@@ -74,6 +74,17 @@ SCENARIOS = {
     "S34": "network interfaces",
     "S35": "Happy Eyeballs",
     "S36": "all connection errors",
+    "S37": "fault: blackholed connect",
+    "S38": "fault: peer reset",
+    "S39": "fault: peer killed mid-transfer",
+    "S40": "fault: out of descriptors",
+    "S41": "fault: signal storm",
+    "S42": "fault: no SIGPIPE",
+    "S43": "abuse: slowloris",
+    "S44": "abuse: members that never read",
+    "S45": "abuse: endless line, garbage",
+    "S46": "abuse: connect flood",
+    "S47": "abuse: SIGTERM under load",
     "S48": "data integrity",
 }
 
