@@ -16,6 +16,7 @@
 
 #include "native/handles.hpp"
 #include "support/conformance.hpp"
+#include "support/servers.hpp"
 
 namespace {
 
@@ -124,14 +125,11 @@ unisock::task echo(unisock::session& client) {
 void starve_server(unisock::engine engine) {
     std::mutex log_mutex;
     std::vector<std::string> log;
-    unisock::tcp_server server(unisock::address::v4_loopback(0), echo,
-                               {.engine = engine, .log = [&](std::string_view line) {
-                                    const std::lock_guard lock(log_mutex);
-                                    log.emplace_back(line);
-                                }});
-    const unisock::address where = server.local_address();
-    std::error_code serve_ec;
-    std::thread serving([&] { server.serve_forever(serve_ec); });
+    running_server server(echo, {.engine = engine, .log = [&](std::string_view line) {
+                                     const std::lock_guard lock(log_mutex);
+                                     log.emplace_back(line);
+                                 }});
+    const unisock::address where = server.address();
     const auto accept_log_lines = [&] {
         const std::lock_guard lock(log_mutex);
         return std::count_if(log.begin(), log.end(), [](const std::string& l) { return l.starts_with("accept: "); });
@@ -168,8 +166,7 @@ void starve_server(unisock::engine engine) {
         const std::string welcome = second_lines.readline(unisock::stream::default_line_limit, second_ec);
         report_fact("second_served_after", welcome == "welcome\n" ? "yes" : "no: " + second_ec.message());
     }
-    server.stop();
-    serving.join();
+    const std::error_code serve_ec = server.stop();
     report_fact("serve_forever", serve_ec ? serve_ec.message() : "ok");
     report_fact("accept_log_lines", std::to_string(accept_log_lines()));
 }

@@ -16,6 +16,7 @@
 #include "support/conformance.hpp"
 #include "support/servers.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -66,18 +67,26 @@ void flood_share(const unisock::address& server, std::size_t count, flood_outcom
         const std::error_code ec = sock.connect_ex(server);
         if (ec && ec != unisock::errc::in_progress && ec != unisock::errc::would_block) failed[i] = ec;
     }
+    // One deadline for the whole share: a server that stops answering fails the test
+    // within patience, not after patience once per connection.
+    const auto give_up = clock::now() + patience;
+    const auto left = [&] {
+        return std::max(unisock::timeout_duration::zero(),
+                        std::chrono::duration_cast<unisock::timeout_duration>(give_up - clock::now()));
+    };
     const std::string line = "knock knock\n";
     for (std::size_t i = 0; i < count; ++i) {
         unisock::socket& sock = connections[i];
         std::error_code ec = failed[i];
-        if (!ec) ec = sock.wait(unisock::wait_for::writable, patience);
+        if (!ec) ec = sock.wait(unisock::wait_for::writable, left());
         if (!ec) ec = sock.pending_error();
-        if (!ec) sock.set_timeout(patience, ec);
+        if (!ec) sock.set_timeout(left(), ec);
         if (!ec) sock.sendall(line, ec);
         failed[i] = ec;
     }
     for (std::size_t i = 0; i < count; ++i) {
         std::error_code ec = failed[i];
+        if (!ec) connections[i].set_timeout(left(), ec);
         std::string reply;
         while (!ec) {
             const std::string part = connections[i].recv(64, ec);

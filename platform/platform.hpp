@@ -228,7 +228,8 @@ std::string_view os_name() noexcept;
 int backlog_limit() noexcept;
 
 // While one lives, the calling thread blocks the asynchronous signals (every signal but
-// those a fault raises: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS), and a thread
+// those raised for the thread that caused them: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP,
+// SIGSYS, SIGPIPE, SIGXFSZ), and a thread
 // started meanwhile inherits that mask. The server engines start their threads under
 // one, as Asio does for its own, so that a process-directed signal (SIGTERM, SIGINT) runs
 // its handler on one of the application's threads, never on a worker that may be about

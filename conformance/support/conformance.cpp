@@ -90,7 +90,6 @@ child_report run_child_for_report(std::string_view name, std::vector<std::string
     native::child_process child(native::self_executable_path(), child_arguments(name, std::move(args)));
     child_report report;
     for (std::optional<std::string> line; (line = child.read_line(patience));) {
-        if (!line->empty() && line->back() == '\r') line->pop_back();
         report.output += *line + "\n";
         const std::size_t space = line->find(' ');
         if (space != std::string::npos) report.facts[line->substr(0, space)] = line->substr(space + 1);

@@ -106,6 +106,10 @@ tcp_server::state::state(socket listening, handler serve_with, tcp_server_option
       options(std::move(opts)),
       wake(socketpair()) {
     wake.first.set_timeout(timeout_duration::zero()); // the sender never waits
+    // The receiving end's wake-up handle is opened now (a wait opens it): waiting for a
+    // wake-up then never needs a descriptor, which a process out of them has not got.
+    const std::error_code opened = wake.second.wait(wait_for::readable, timeout_duration::zero());
+    if (opened && opened != errc::timed_out) detail::throw_error(opened, "tcp_server", "the accept loop's wake-up handle");
     if (options.engine == engine::sequential) options.max_connections = 1;
     if (options.max_connections == 0) options.max_connections = 1;
 }
@@ -129,12 +133,11 @@ void tcp_server::state::release_slot() noexcept {
     if (active.fetch_sub(1, std::memory_order_acq_rel) == options.max_connections || stopping.load()) signal_wake();
 }
 
-std::error_code tcp_server::state::wait_for_wake(std::optional<timeout_duration> timeout) noexcept {
+void tcp_server::state::wait_for_wake(std::optional<timeout_duration> timeout) noexcept {
     std::error_code ec;
     wake.second.set_timeout(timeout, ec);
     char drained[64];
     if (!ec) (void)wake.second.recv_into(mutable_bytes(drained, sizeof drained), ec);
-    return ec;
 }
 
 void tcp_server::state::accept_loop(const std::function<void(accepted)>& start, std::error_code& ec) {
@@ -156,9 +159,7 @@ void tcp_server::state::accept_loop(const std::function<void(accepted)>& start, 
             if (accept_ec == errc::too_many_open_files || accept_ec == errc::no_buffer_space) {
                 if (!out_of_resources) log("accept: " + accept_ec.message() + "; retrying while the clients already in are served");
                 out_of_resources = true;
-                const std::error_code wait_ec = wait_for_wake(detail::accept_retry_delay);
-                // The wait's own wake-up handle may need the descriptor that is missing.
-                if (wait_ec && wait_ec != errc::timed_out) std::this_thread::sleep_for(detail::accept_retry_delay);
+                wait_for_wake(detail::accept_retry_delay); // its wake-up handle is open already
                 continue;
             }
             ec = accept_ec;

@@ -42,9 +42,9 @@ struct tcp_server::state {
     // A finished session frees its slot; wakes the accept loop if it waits for one.
     void release_slot() noexcept;
     void signal_wake() noexcept;
-    // Waits for a wake-up byte (or until timeout), and drains what is there: a false code
-    // or timed_out, else the error that kept it from waiting.
-    std::error_code wait_for_wake(std::optional<timeout_duration> timeout) noexcept;
+    // Waits for a wake-up byte (or until timeout), and drains what is there. Needs no new
+    // descriptor: the constructor opened the wait's wake-up handle.
+    void wait_for_wake(std::optional<timeout_duration> timeout) noexcept;
 
     // Accepts until stop(), respecting max_connections and when_full; each accepted
     // client goes to start (which takes a slot's ownership). A process out of descriptors
@@ -56,7 +56,8 @@ struct tcp_server::state {
 
 namespace detail {
 // How long the accept loop pauses when the process is out of descriptors or buffers
-// before it tries again (a stop() or a freed slot ends the pause early).
+// before it tries again (a stop(), or a session ending while the server is full, ends the
+// pause early).
 inline constexpr std::chrono::milliseconds accept_retry_delay{100};
 
 // A client whose line was too long gets the reply, a FIN, and this long to stop sending

@@ -74,9 +74,12 @@ static_assert(sizeof(sigset_t) <= 128, "async_signals_blocked keeps a sigset_t")
 async_signals_blocked::async_signals_blocked() noexcept {
     sigset_t asynchronous;
     sigfillset(&asynchronous);
-    for (const int fault : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS}) sigdelset(&asynchronous, fault);
+    // Raised for the thread that caused them: blocking one would only hide it (a blocked
+    // SIGPIPE would let a handler's own write to a closed pipe go on with EPIPE).
+    for (const int own : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGPIPE, SIGXFSZ}) sigdelset(&asynchronous, own);
     sigset_t saved;
-    pthread_sigmask(SIG_BLOCK, &asynchronous, &saved);
+    if (pthread_sigmask(SIG_BLOCK, &asynchronous, &saved) != 0)
+        pthread_sigmask(SIG_BLOCK, nullptr, &saved); // nothing changed: restore what is
     std::memcpy(saved_mask_, &saved, sizeof saved);
 }
 

@@ -369,8 +369,9 @@ public:
     /// coroutine of the server is left. Errors of the listener itself (not of one client)
     /// end it with socket_error, except a process out of descriptors or buffers
     /// (too_many_open_files, no_buffer_space: EMFILE, ENFILE, ENOBUFS, WSAEMFILE): then
-    /// accepting pauses, logged once, and is retried every 100 ms while the clients
-    /// already in are served; new clients wait in the backlog meanwhile. Call it once.
+    /// accepting pauses (one log line when it pauses, one when it accepts again) and is
+    /// retried every 100 ms while the clients already in are served; new clients wait in
+    /// the backlog meanwhile. Call it once.
     void serve_forever();
     /// The same, reporting a failure in ec instead of throwing.
     void serve_forever(std::error_code& ec);

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -224,7 +225,7 @@ bool blocks(int signal_number) {
 
 TEST(posix_native, a_thread_started_under_async_signals_blocked_takes_no_asynchronous_signal) {
     ASSERT_FALSE(blocks(SIGTERM)) << "the test thread must start with SIGTERM unblocked";
-    std::atomic<bool> term_blocked{false}, int_blocked{false}, segv_blocked{true};
+    std::atomic<bool> term_blocked{false}, int_blocked{false}, segv_blocked{true}, pipe_blocked{true};
     std::thread worker;
     {
         const unisock::platform::async_signals_blocked blocked;
@@ -233,12 +234,14 @@ TEST(posix_native, a_thread_started_under_async_signals_blocked_takes_no_asynchr
             term_blocked = blocks(SIGTERM);
             int_blocked = blocks(SIGINT);
             segv_blocked = blocks(SIGSEGV);
+            pipe_blocked = blocks(SIGPIPE);
         });
     }
     worker.join();
     EXPECT_TRUE(term_blocked);
     EXPECT_TRUE(int_blocked);
     EXPECT_FALSE(segv_blocked) << "a fault must still reach the thread that caused it";
+    EXPECT_FALSE(pipe_blocked) << "a write to a closed pipe must still raise SIGPIPE where it is made";
     EXPECT_FALSE(blocks(SIGTERM)) << "the creating thread's mask is restored";
 }
 
@@ -254,14 +257,17 @@ TEST(posix_native, the_server_engines_handlers_run_with_asynchronous_signals_blo
                 co_await client.sendall("done\n");
             },
             {.engine = e, .log = [](std::string_view) {}});
-        std::thread serving([&] { server.serve_forever(); });
+        std::error_code serve_ec;
         {
+            std::jthread serving([&] { server.serve_forever(serve_ec); });
+            // Stopped and joined on every way out, a throwing call's included.
+            const std::unique_ptr<unisock::tcp_server, void (*)(unisock::tcp_server*)> stop_on_exit(
+                &server, [](unisock::tcp_server* s) { s->stop(); });
             socket client = unisock::create_connection("127.0.0.1", server.local_address().port(), 10s);
             client.set_timeout(10s);
             EXPECT_EQ(client.recv(16), "done\n");
         }
-        server.stop();
-        serving.join();
+        EXPECT_FALSE(serve_ec) << serve_ec.message();
         EXPECT_EQ(handler_blocked_term, 1) << "engine " << static_cast<int>(e);
         EXPECT_FALSE(blocks(SIGTERM)) << "the caller's mask is untouched";
     }
