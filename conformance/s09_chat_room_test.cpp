@@ -54,27 +54,6 @@ struct member {
     void say(const std::string& text) { sock.sendall(text + "\n"); }
 };
 
-// The room takes members on the server's threads, so two members connected one after the
-// other may join in either order; the one that joined second is announced to the other.
-// Returns once that announcement was seen (other members' notices skipped): both are in
-// the room.
-void wait_until_both_joined(member& a, member& b) {
-    const auto until = std::chrono::steady_clock::now() + patience;
-    while (std::chrono::steady_clock::now() < until) {
-        for (member* m : {&a, &b}) {
-            if (m->sock.wait(unisock::wait_for::readable, 20ms)) continue;
-            const member& other = m == &a ? b : a;
-            std::string line = m->next_line();
-            while (line != "* " + other.name + " joined\n") {
-                ASSERT_EQ(line.rfind("* ", 0), 0u) << "only another member's notice may come first: " << line;
-                line = m->next_line();
-            }
-            return;
-        }
-    }
-    FAIL() << "neither member heard the other join";
-}
-
 class S09_ChatRoom : public scenario {};
 
 // Under Wine, a room started after the first one in the same process hangs in the

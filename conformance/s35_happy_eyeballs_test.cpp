@@ -21,13 +21,7 @@ using unisock::address;
 class S35_HappyEyeballs : public scenario {};
 
 // Every TCP packet to ::1 is dropped where it arrives: a connect there gets no answer.
-const std::string blackhole_v6_loopback =
-    "table inet unisock_s35 {\n"
-    "  chain input {\n"
-    "    type filter hook input priority 0; policy accept;\n"
-    "    ip6 daddr ::1 meta l4proto tcp drop\n"
-    "  }\n"
-    "}\n";
+const std::string blackhole_v6_loopback = native::tcp_blackhole_rules("::1");
 
 TEST_F(S35_HappyEyeballs, ABlackholedFirstAddressLosesToTheSecondFamilyWithin300Ms) {
     std::string skip;

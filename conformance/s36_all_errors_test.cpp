@@ -64,13 +64,7 @@ TEST_F(S36_AllErrors, EveryRefusedAddressIsReported) {
 }
 
 // ::1 is blackholed, 127.0.0.1 refuses: the timeout ends the call, and the list has both.
-const std::string blackhole_v6_loopback =
-    "table inet unisock_s36 {\n"
-    "  chain input {\n"
-    "    type filter hook input priority 0; policy accept;\n"
-    "    ip6 daddr ::1 meta l4proto tcp drop\n"
-    "  }\n"
-    "}\n";
+const std::string blackhole_v6_loopback = native::tcp_blackhole_rules("::1");
 
 TEST_F(S36_AllErrors, ABlackholedAndARefusedAddressAreBothReportedAtTheTimeout) {
     std::string skip;

@@ -27,22 +27,13 @@ class S37_BlackholedConnect : public scenario {};
 
 // Every TCP packet to 127.0.0.1 is dropped where it arrives: a connect there gets no
 // answer at all, whatever the port.
-const std::string blackhole_v4_loopback =
-    "table inet unisock_s37 {\n"
-    "  chain input {\n"
-    "    type filter hook input priority 0; policy accept;\n"
-    "    ip daddr 127.0.0.1 meta l4proto tcp drop\n"
-    "  }\n"
-    "}\n";
+const std::string blackhole_v4_loopback = native::tcp_blackhole_rules("127.0.0.1");
 
 constexpr std::uint16_t blackholed_port = 9;
 // Past the deadline, a loaded 2-core machine (or a sanitizer) may still take a while to
 // run the thread again; a broken deadline overruns by far more (the OS's own 2 minutes).
 constexpr auto overrun_allowed = 4s;
 
-std::string milliseconds(std::chrono::steady_clock::duration d) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
-}
 
 TEST_F(S37_BlackholedConnect, ConnectTimesOutOnTime) {
     const std::optional<std::string> refused = native::run_in_private_network(blackhole_v4_loopback, [] {
@@ -53,7 +44,7 @@ TEST_F(S37_BlackholedConnect, ConnectTimesOutOnTime) {
         std::error_code ec;
         client.connect(address::v4_loopback(blackholed_port), ec);
         const auto elapsed = std::chrono::steady_clock::now() - start;
-        record_note("connect with a 1 s timeout: " + ec.message() + " after " + milliseconds(elapsed));
+        record_note("connect with a 1 s timeout: " + ec.message() + " after " + milliseconds_text(elapsed));
         EXPECT_EQ(ec, errc::timed_out) << ec.message();
         EXPECT_GE(elapsed, 1s) << "the timeout ended the connect early";
         EXPECT_LT(elapsed, 1s + overrun_allowed) << "the connect overran its timeout";
@@ -81,7 +72,7 @@ TEST_F(S37_BlackholedConnect, CancelWakesABlockedConnect) {
             std::this_thread::sleep_for(300ms); // the connect is waiting for an answer by now
             client.cancel();
         }
-        record_note("cancel() 300 ms into a blackholed connect: " + ec.message() + " after " + milliseconds(elapsed));
+        record_note("cancel() 300 ms into a blackholed connect: " + ec.message() + " after " + milliseconds_text(elapsed));
         EXPECT_EQ(ec, errc::operation_canceled) << ec.message();
         EXPECT_LT(elapsed, 300ms + overrun_allowed) << "cancel() did not wake the connect promptly";
         client.close(); // a canceled socket closes cleanly
@@ -98,7 +89,7 @@ TEST_F(S37_BlackholedConnect, CreateConnectionKeepsItsDeadline) {
         unisock::socket none =
             unisock::create_connection({address::v4_loopback(blackholed_port)}, {.timeout = 1s}, attempts, ec);
         const auto elapsed = std::chrono::steady_clock::now() - start;
-        record_note("create_connection with a 1 s timeout: " + ec.message() + " after " + milliseconds(elapsed));
+        record_note("create_connection with a 1 s timeout: " + ec.message() + " after " + milliseconds_text(elapsed));
         EXPECT_FALSE(none.is_open());
         EXPECT_EQ(ec, errc::timed_out) << ec.message();
         EXPECT_GE(elapsed, 1s) << "the deadline ended the call early";

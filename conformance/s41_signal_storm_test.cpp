@@ -26,9 +26,6 @@ constexpr auto overrun_allowed = 4s;
 // Fewer signals than this during a call would not be a storm: the test proves nothing.
 constexpr long least_signals_handled = 100;
 
-std::string milliseconds(std::chrono::steady_clock::duration d) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
-}
 
 // What a call under a storm gave: its error, how long it took, and how many signals were
 // sent and handled meanwhile.
@@ -54,9 +51,9 @@ stormed_call under_storm(Call call) {
 }
 
 void expect_on_time(const stormed_call& r, std::chrono::milliseconds timeout, const std::string& what) {
-    record_note(what + " with a " + milliseconds(timeout) + " timeout under " + std::to_string(r.handled) +
+    record_note(what + " with a " + milliseconds_text(timeout) + " timeout under " + std::to_string(r.handled) +
                 " signals (" + std::to_string(r.sent) + " sent): " + r.ec.message() + " after " +
-                milliseconds(r.elapsed));
+                milliseconds_text(r.elapsed));
     EXPECT_EQ(r.ec, errc::timed_out) << what << ": " << r.ec.message();
     EXPECT_NE(r.ec, errc::interrupted) << "EINTR leaked out of " << what;
     EXPECT_GE(r.elapsed, timeout) << what << " returned before its timeout";
@@ -81,7 +78,7 @@ TEST_F(S41_SignalStorm, DataArrivingDuringTheStormIsReceived) {
         pair.server.sendall("after the storm began");
     });
     const stormed_call r = under_storm([&](std::error_code&) { got = recv_exactly(pair.client, 21); });
-    record_note("recv under " + std::to_string(r.handled) + " signals got \"" + got + "\" after " + milliseconds(r.elapsed));
+    record_note("recv under " + std::to_string(r.handled) + " signals got \"" + got + "\" after " + milliseconds_text(r.elapsed));
     EXPECT_EQ(got, "after the storm began");
     EXPECT_LT(r.elapsed, patience);
 }

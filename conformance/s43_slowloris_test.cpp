@@ -95,8 +95,6 @@ std::vector<clock::duration> round_trips_while(const slowloris& slow, std::uint1
     return took;
 }
 
-long long milliseconds(clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
-
 void check_and_record(std::vector<clock::duration> took, const slowloris& slow, const std::string& server) {
     ASSERT_FALSE(took.empty());
     std::sort(took.begin(), took.end());
@@ -104,18 +102,13 @@ void check_and_record(std::vector<clock::duration> took, const slowloris& slow, 
     const auto slowest = took.back();
     record_note(server + ": " + std::to_string(slow_connection_count()) + " slow connections" +
                 (slow_connection_count() < 300 ? " (a third of 300: sanitizer or Wine build)" : "") + ", " +
-                std::to_string(took.size()) + " round trips, median " + std::to_string(milliseconds(median)) +
-                " ms, slowest " + std::to_string(milliseconds(slowest)) + " ms, " + std::to_string(slow.dropped()) +
+                std::to_string(took.size()) + " round trips, median " + milliseconds_text(median) +
+                ", slowest " + milliseconds_text(slowest) + ", " + std::to_string(slow.dropped()) +
                 " slow connections dropped by the server");
     EXPECT_LT(slowest, round_trip_bound) << "the well-behaved client was starved";
     // About one round trip each 20 ms for trickle_time: a server that answered it only
     // now and then (between slow clients) does a handful.
     EXPECT_GE(took.size(), 10u);
-}
-
-unisock::task echo_lines(unisock::session& client) {
-    std::error_code ec;
-    for (std::string line; !(line = co_await client.readline(ec)).empty() && !ec;) co_await client.sendall(line, ec);
 }
 
 void run_against_library_engine(unisock::tcp_server_options options, const std::string& name) {
@@ -151,8 +144,6 @@ TEST_F(S43_Slowloris, ThreadedEngineKeepsAnsweringAWellBehavedClient) {
     run_against_library_engine(options, "threaded engine");
 }
 
-const std::string echo_greeting = "Welcome to the server. Type something and hit enter\n";
-
 // The example server's descriptors once it has served a client and closed it: a server
 // opens some of its own lazily (the wake-up handle of its first wait), so a count taken
 // before anyone connected would be too low. nullopt where the OS does not show them.
@@ -161,7 +152,7 @@ std::optional<long> descriptors_at_rest(const example_server& server) {
     {
         unisock::socket client = unisock::create_connection("127.0.0.1", server.port_number(), patience);
         client.set_timeout(patience);
-        EXPECT_EQ(recv_exactly(client, echo_greeting.size()), echo_greeting);
+        EXPECT_EQ(recv_exactly(client, echo_server_greeting.size()), echo_server_greeting);
         with_one = server.open_handle_count();
     }
     if (!with_one) return std::nullopt;
@@ -181,7 +172,7 @@ TEST_F(S43_Slowloris, EchoServerExampleKeepsAnsweringAWellBehavedClient) {
     std::vector<clock::duration> took;
     {
         peer_thread trickling([&] { slow->trickle(); });
-        took = round_trips_while(*slow, server.port_number(), echo_greeting, "OK...");
+        took = round_trips_while(*slow, server.port_number(), echo_server_greeting, "OK...");
     }
     check_and_record(took, *slow, "echo_server --mode threaded");
     slow.reset();

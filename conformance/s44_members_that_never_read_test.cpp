@@ -107,23 +107,9 @@ private:
         m.lines = std::make_unique<unisock::stream>(m.sock);
         m.name = m.sock.local_address().to_string();
         if (&m == &talkers_[0]) return;
-        if (&m == &talkers_[1]) return first_two_joined();
+        if (&m == &talkers_[1]) return wait_until_both_joined(talkers_[0], talkers_[1]);
         const std::string notice = talkers_[0].lines->readline();
         ASSERT_EQ(notice, "* " + m.name + " joined\n");
-    }
-
-    // The room takes members on its own threads: the first two may join in either order,
-    // and only the one that joined second is announced to the other.
-    void first_two_joined() {
-        const auto until = clock::now() + patience;
-        while (clock::now() < until) {
-            for (const std::size_t i : {std::size_t{0}, std::size_t{1}}) {
-                if (talkers_[i].sock.wait(unisock::wait_for::readable, 20ms)) continue;
-                EXPECT_EQ(talkers_[i].lines->readline(), "* " + talkers_[1 - i].name + " joined\n");
-                return;
-            }
-        }
-        FAIL() << "neither of the first two members heard the other join";
     }
 
     // Talker t's lines, paced by what it has heard (window).

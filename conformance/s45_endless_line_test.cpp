@@ -33,7 +33,6 @@ class S45_EndlessLine : public scenario {};
 
 constexpr std::size_t endless_line_size = 10'000'000;
 const std::string line_too_long = "error: line too long\n";
-const std::string echo_greeting = "Welcome to the server. Type something and hit enter\n";
 
 // A client that keeps being served: a line out, the reply back.
 class well_behaved_client {
@@ -91,11 +90,6 @@ void send_endless_line_and_expect_refusal(std::uint16_t port, const std::string&
     other.round_trips(3);
 }
 
-unisock::task echo_lines(unisock::session& client) {
-    std::error_code ec;
-    for (std::string line; !(line = co_await client.readline(ec)).empty() && !ec;) co_await client.sendall(line, ec);
-}
-
 void library_server_refuses_the_line(unisock::engine engine) {
     unisock::tcp_server_options options;
     options.engine = engine;
@@ -121,9 +115,9 @@ TEST_F(S45_EndlessLine, EchoServerExampleRefusesATenMegabyteLineWithoutHoldingIt
     std::optional<native::child_process::memory> before;
     std::optional<native::child_process::memory> after;
     {
-        well_behaved_client other(server.port_number(), echo_greeting, "OK...");
+        well_behaved_client other(server.port_number(), echo_server_greeting, "OK...");
         before = server.memory_use();
-        send_endless_line_and_expect_refusal(server.port_number(), echo_greeting, other);
+        send_endless_line_and_expect_refusal(server.port_number(), echo_server_greeting, other);
         after = server.memory_use();
     } // closed before the stop, which would otherwise wait out the grace period for it
     if (before && after) {
@@ -164,7 +158,7 @@ std::string garbage(std::size_t client) {
 
 // "OK..." + line for every line of the garbage: what the echo example must answer.
 std::string echoed(const std::string& sent) {
-    std::string reply = echo_greeting;
+    std::string reply = echo_server_greeting;
     for (std::size_t start = 0; start < sent.size();) {
         const std::size_t end = sent.find('\n', start) + 1;
         reply += "OK..." + sent.substr(start, end - start);
@@ -213,7 +207,7 @@ garbage_result send_garbage(std::uint16_t port, std::size_t client) {
 TEST_F(S45_EndlessLine, EchoServerExampleEchoesBinaryGarbageByteForByte) {
     example_server server("echo_server", {"--mode", "async"});
     {
-        well_behaved_client other(server.port_number(), echo_greeting, "OK...");
+        well_behaved_client other(server.port_number(), echo_server_greeting, "OK...");
         std::vector<garbage_result> results(garbage_clients);
         {
             std::vector<std::unique_ptr<peer_thread>> clients;
@@ -245,7 +239,7 @@ public:
             m.lines = std::make_unique<unisock::stream>(m.sock, 65536);
             m.name = m.sock.local_address().to_string();
         }
-        both_joined();
+        wait_until_both_joined(members_[0], members_[1]);
         for (const std::size_t i : {std::size_t{0}, std::size_t{1}})
             members_[i].listener = std::make_unique<peer_thread>([this, i] { listen(i); });
     }
@@ -302,20 +296,6 @@ private:
             }
         }
         self.done = true;
-    }
-
-    // The room takes members on its own threads: the two may join in either order, and
-    // only the one that joined second is announced to the other.
-    void both_joined() {
-        const auto until = clock::now() + patience;
-        while (clock::now() < until) {
-            for (const std::size_t i : {std::size_t{0}, std::size_t{1}}) {
-                if (members_[i].sock.wait(unisock::wait_for::readable, 20ms)) continue;
-                EXPECT_EQ(members_[i].lines->readline(), "* " + members_[1 - i].name + " joined\n");
-                return;
-            }
-        }
-        FAIL() << "neither member heard the other join";
     }
 
     member members_[2];

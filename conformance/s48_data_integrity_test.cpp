@@ -210,7 +210,7 @@ TEST_F(S48_DataIntegrity, EchoServerExampleAnswersEveryLineOfTwoHundredClients) 
     tally result;
     const std::size_t per_client = bytes_per_client();
     const auto start = std::chrono::steady_clock::now();
-    run_clients(server.port_number(), per_client, true, "Welcome to the server. Type something and hit enter\n",
+    run_clients(server.port_number(), per_client, true, echo_server_greeting,
                 result);
     check_and_record(result, per_client, "echo_server --mode async (lines of 1,000 bytes)",
                      std::chrono::steady_clock::now() - start);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// Raw OS helper: a thread in a network namespace of its own, with nftables rules (S35, S36).
+// Raw OS helper: a thread in a network namespace of its own, with nftables rules (S35-S37).
 #include "native/netns.hpp"
 
 #include <exception>
@@ -25,6 +25,16 @@
 #endif
 
 namespace conformance::native {
+
+std::string tcp_blackhole_rules(const std::string& ip) {
+    const std::string family = ip.find(':') == std::string::npos ? "ip" : "ip6";
+    return "table inet unisock_blackhole {\n"
+           "  chain input {\n"
+           "    type filter hook input priority 0; policy accept;\n"
+           "    " + family + " daddr " + ip + " meta l4proto tcp drop\n"
+           "  }\n"
+           "}\n";
+}
 
 #if defined(__linux__)
 

@@ -115,6 +115,11 @@ struct child_report {
 // output, and waits for it to end (each bounded by patience).
 child_report run_child_for_report(std::string_view name, std::vector<std::string> args = {});
 
+// How long d took, in whole milliseconds, as a report's notes print it ("1003 ms").
+inline std::string milliseconds_text(std::chrono::steady_clock::duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+}
+
 // A string of n bytes with a recognisable pattern (so a mix-up shows in a comparison).
 std::string pattern(std::size_t n, char seed = 'a');
 

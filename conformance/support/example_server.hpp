@@ -22,6 +22,9 @@ namespace conformance {
 
 inline const std::string examples_dir = UNISOCK_EXAMPLES_DIR;
 
+// What echo_server says to every client first.
+inline const std::string echo_server_greeting = "Welcome to the server. Type something and hit enter\n";
+
 // One example server on 127.0.0.1 port 0, stopped (SIGTERM / TerminateProcess) at the end.
 class example_server {
 public:

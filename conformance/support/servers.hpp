@@ -54,6 +54,35 @@ private:
     std::thread thread_;
 };
 
+// Sends every line back as it came, until the client ends or fails.
+inline unisock::task echo_lines(unisock::session& client) {
+    std::error_code ec;
+    for (std::string line; !(line = co_await client.readline(ec)).empty() && !ec;) co_await client.sendall(line, ec);
+}
+
+// The room takes members on the server's threads, so two members connected one after the
+// other may join in either order; the one that joined second is announced to the other.
+// Returns once that announcement was seen (other members' notices skipped): both are in
+// the room. A Member has sock, lines (a unisock::stream pointer) and name (HOST:PORT as
+// the room sees it).
+template <class Member>
+void wait_until_both_joined(Member& a, Member& b) {
+    const auto until = std::chrono::steady_clock::now() + patience;
+    while (std::chrono::steady_clock::now() < until) {
+        for (Member* m : {&a, &b}) {
+            if (m->sock.wait(unisock::wait_for::readable, std::chrono::milliseconds(20))) continue;
+            const Member& other = m == &a ? b : a;
+            std::string line = m->lines->readline();
+            while (line != "* " + other.name + " joined\n") {
+                ASSERT_EQ(line.rfind("* ", 0), 0u) << "only another member's notice may come first: " << line;
+                line = m->lines->readline();
+            }
+            return;
+        }
+    }
+    FAIL() << "neither member heard the other join";
+}
+
 // Seed 000's chat room: every line a member sends goes to all the others as
 // "[HOST:PORT] text"; joins and leaves are announced as "* HOST:PORT joined" / "left".
 class chat_room {
