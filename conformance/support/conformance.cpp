@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "support/conformance.hpp"
+#include "support/servers.hpp"
 
 #include <cstdio>
 #include <map>
@@ -42,6 +43,11 @@ std::string pattern(std::size_t n, char seed) {
     std::string text(n, '\0');
     for (std::size_t i = 0; i < n; ++i) text[i] = static_cast<char>(seed + static_cast<char>(i % 23));
     return text;
+}
+
+unisock::task echo_lines(unisock::session& client) {
+    std::error_code ec;
+    for (std::string line; !(line = co_await client.readline(ec)).empty() && !ec;) co_await client.sendall(line, ec);
 }
 
 std::string recv_exactly(unisock::socket& sock, std::size_t size) {
