@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "native/handles.hpp"
+#include "native/limits.hpp"
 #include "support/conformance.hpp"
 #include "support/servers.hpp"
 

@@ -10,7 +10,7 @@
 // thousands of times during one call; recv, accept and sendall still end with timed_out
 // after their timeout, not earlier and not much later, and data that arrives during the
 // storm is received. Windows has no POSIX signals: skipped there, with the reason.
-#include "native/signal_probe.hpp"
+#include "native/signals.hpp"
 #include "support/loopback.hpp"
 
 namespace {

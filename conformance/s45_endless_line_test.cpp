@@ -84,9 +84,8 @@ void send_endless_line_and_expect_refusal(std::uint16_t port, const std::string&
         EXPECT_TRUE(after.empty()) << "more than the refusal came: " << after.substr(0, 40);
         EXPECT_TRUE(!ec || ec == unisock::errc::connection_reset) << "not disconnected: " << ec.message();
     }
-    record_note("refused and disconnected in " +
-                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start).count()) +
-                " ms (the 10 MB sender included)");
+    record_note("refused and disconnected in " + milliseconds_text(clock::now() - start) +
+                " (the 10 MB sender included)");
     other.round_trips(3);
 }
 

@@ -126,14 +126,11 @@ void flood(unisock::tcp_server_options options, const std::string& name, flood_o
     record_note(name + ": " + std::to_string(flood_size()) + " clients at once" +
                 (flood_size() < 2000 ? " (not 2,000: sanitizer or Wine build)" : "") + ": " +
                 std::to_string(outcome.served) + " served, " + std::to_string(outcome.turned_away) +
-                " turned away, " + std::to_string(outcome.hung) + " hung, in " +
-                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + " ms");
+                " turned away, " + std::to_string(outcome.hung) + " hung, in " + milliseconds_text(took));
     EXPECT_EQ(outcome.served + outcome.turned_away, flood_size());
     EXPECT_EQ(outcome.hung, 0u);
-    // Every client has seen its end: the server's sessions end with them, boundedly.
-    const auto until = clock::now() + patience;
-    while (server.active_sessions() != 0 && clock::now() < until) std::this_thread::sleep_for(10ms);
-    EXPECT_EQ(server.active_sessions(), 0u) << "sessions left open after the flood";
+    // Every client has seen its end: the server's sessions end with them.
+    EXPECT_EQ(server.sessions_once_clients_left(), 0u) << "sessions left open after the flood";
     unisock::socket normal = unisock::create_connection("127.0.0.1", server.address().port(), patience);
     normal.set_timeout(patience);
     normal.sendall("after the flood\n");

@@ -6,10 +6,6 @@
 #include <windows.h>
 #else
 #include <dirent.h>
-#include <sys/resource.h>
-
-#include <cerrno>
-#include <cstring>
 #endif
 
 namespace conformance::native {
@@ -21,13 +17,6 @@ long open_handle_count() {
     GetProcessHandleCount(GetCurrentProcess(), &count);
     return static_cast<long>(count);
 }
-
-std::optional<std::string> descriptor_limit_unsupported() {
-    return std::string("Windows has no per-process limit on open handles that a program can lower (no "
-                       "RLIMIT_NOFILE; the kernel's fixed cap is 2^24 handles), so there is no WSAEMFILE to provoke");
-}
-
-std::optional<std::string> lower_descriptor_limit(long) { return descriptor_limit_unsupported(); }
 
 bool running_under_wine() {
     const HMODULE ntdll = GetModuleHandleA("ntdll.dll");
@@ -50,16 +39,6 @@ long open_handle_count() {
     }
     closedir(listing);
     return count - 1; // the listing's own descriptor
-}
-
-std::optional<std::string> descriptor_limit_unsupported() { return std::nullopt; }
-
-std::optional<std::string> lower_descriptor_limit(long limit) {
-    rlimit current{};
-    if (::getrlimit(RLIMIT_NOFILE, &current) != 0) return std::string("getrlimit: ") + std::strerror(errno);
-    current.rlim_cur = static_cast<rlim_t>(limit);
-    if (::setrlimit(RLIMIT_NOFILE, &current) != 0) return std::string("setrlimit: ") + std::strerror(errno);
-    return std::nullopt;
 }
 
 bool running_under_wine() { return false; }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
-// Raw OS helper (S46 connect flood): this process's limit on open descriptors.
+// Raw OS helper: this process's limit on open descriptors, raised (S46 connect flood) or
+// lowered (S40 out of descriptors, in a child process).
 
 #include <optional>
+#include <string>
 
 namespace conformance::native {
 
@@ -11,5 +13,13 @@ namespace conformance::native {
 // now in force (0 if it cannot be read). nullopt on Windows, which has no per-process
 // limit on sockets.
 std::optional<long> raise_descriptor_limit();
+
+// Why this OS has no per-process descriptor limit a program can lower (Windows), or
+// nullopt where lower_descriptor_limit works.
+std::optional<std::string> descriptor_limit_unsupported();
+
+// Lowers this process's limit on open descriptors (RLIMIT_NOFILE's soft limit) to
+// limit. nullopt when done, else why not.
+std::optional<std::string> lower_descriptor_limit(long limit);
 
 } // namespace conformance::native

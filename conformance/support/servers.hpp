@@ -35,6 +35,14 @@ public:
 
     const unisock::address& address() const noexcept { return server_.local_address(); }
     std::size_t active_sessions() const noexcept { return server_.active_sessions(); }
+    // Waits, within patience, for the server to notice that its clients have gone (it
+    // does so on its own time); the sessions still open then.
+    std::size_t sessions_once_clients_left() const {
+        const auto until = std::chrono::steady_clock::now() + patience;
+        while (active_sessions() != 0 && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return active_sessions();
+    }
     // Stops the server and waits for serve_forever; its error, if it failed.
     std::error_code stop() {
         server_.stop();
