@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
 // The selector through unisock's public API.
 //
-// select10k/unisock   selector.select(0s) with 10,000 idle sockets registered and 4 ready
-//                     ones (bench/selector_sizes.hpp; the idle ones are the raw
-//                     baseline's, adopted); on Linux its baseline is select10k/raw_epoll,
-//                     epoll_wait on the same kind of sockets
+// select10k/unisock            selector.select(0s) with 10,000 idle sockets registered and
+//                              4 ready ones (bench/selector_sizes.hpp; the idle ones are
+//                              the raw baseline's, adopted); on Linux its baseline is
+//                              select10k/raw_epoll, epoll_wait on the same kind of sockets
+// select10k_64ready/unisock    the same with 64 ready sockets
 
 #include <benchmark/benchmark.h>
 
@@ -22,7 +23,7 @@ using namespace unisock::bench;
 
 class selector_select {
 public:
-    selector_select() {
+    explicit selector_select(int ready_sockets) : ready_sockets_(ready_sockets) {
         idle_.reserve(idle_sockets); // a registered socket must not move
         for (const std::intptr_t idle : idle_socket_pool()) {
             idle_.push_back(unisock::socket::adopt(idle));
@@ -50,7 +51,8 @@ public:
 
     void step() {
         const auto events = selector_.select(std::chrono::seconds(0));
-        if (events.size() != ready_sockets) throw std::runtime_error("select: not the ready sockets");
+        if (events.size() != static_cast<std::size_t>(ready_sockets_))
+            throw std::runtime_error("select: not the ready sockets");
         benchmark::DoNotOptimize(events.data());
     }
 
@@ -58,9 +60,11 @@ private:
     std::vector<unisock::socket> idle_;
     std::vector<unisock::socket> senders_;
     std::vector<unisock::socket> ready_;
+    int ready_sockets_;
     unisock::selector selector_;
 };
 
-const bool registered = register_workload<selector_select>("select10k/unisock", 0);
+const bool registered = register_workload<selector_select>("select10k/unisock", 0, few_ready) &&
+                        register_workload<selector_select>("select10k_64ready/unisock", 0, many_ready);
 
 } // namespace

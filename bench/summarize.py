@@ -41,6 +41,7 @@ BASELINES = {
     "udp64": "udp64/raw",
     "readline100": "readline100/raw",
     "select10k": "select10k/raw_epoll",
+    "select10k_64ready": "select10k_64ready/raw_epoll",
 }
 
 # Functions whose inclusive instructions per operation are printed under the table: the

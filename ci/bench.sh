@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: BSL-1.0
 # Builds bench/ (Release, Google Benchmark) and measures, for raw system calls, unisock
 # (blocking and timeout mode) and Asio's sync operations, the same loopback operations:
-# pair64, bulk64k, pingpong, pingpong_rawpeer, udp64 and readline100, and select10k
-# against raw epoll and CPython's selectors (README.md, Benchmarks). Prints one table: CPU per operation (medians of repetitions interleaved at
-# random), ratio to raw, the same ratio measured in alternating blocks in one process
+# pair64, bulk64k, pingpong, pingpong_rawpeer, udp64 and readline100, and select10k and
+# select10k_64ready against raw epoll and CPython's selectors (README.md, Benchmarks).
+# Prints one table: CPU per operation (medians of repetitions interleaved at random),
+# ratio to raw, the same ratio measured in alternating blocks in one process
 # (bench/paired.sh: steady on a loaded machine), system calls per operation
 # (bench/syscalls.sh: strace -c -f, where strace is installed) and user-space
 # instructions per operation (bench/callgrind.sh, where valgrind is installed).

@@ -26,6 +26,7 @@
 #include "unisock/interfaces.hpp"
 #include "unisock/options.hpp"
 #include "unisock/resolver.hpp"
+#include "unisock/selector.hpp"
 #include "unisock/system.hpp"
 #include "unisock/types.hpp"
 
@@ -141,36 +142,11 @@ std::error_code wait_connects(std::span<const handle> handles, std::span<bool> f
 
 // ---- selector: Python's selectors (posix/selector_epoll.cpp on Linux,
 // posix/selector_kqueue.cpp on macOS and the BSDs, windows/selector.cpp) -------------------
-// The backend holds the OS's registrations and a wake-up handle; core/src/selector.cpp
-// keeps the sockets, their user data and the rule that makes events read the same on
-// every OS. A key names one registration (core's slot number).
+// The backend holds the OS's registrations and a wake-up handle; the selector_table
+// (selector_table.hpp, written once) holds the sockets, their user data and the events,
+// and core/src/selector.cpp keeps it. A key names one registration (the table's slot).
 class selector_backend;
-
-// What the OS said about one registration, as it said it: readable, writable, a pending
-// error, the receive direction ended, as bits of one byte (core turns them into an event
-// with one table lookup). A backend may report one key twice in one wait (kqueue: once per
-// filter); core merges them.
-struct selector_readiness {
-    static constexpr std::uint8_t readable = 1, writable = 2, error = 4, hang_up = 8;
-
-    constexpr selector_readiness() noexcept = default;
-    constexpr selector_readiness(std::uint64_t k, std::uint8_t seen) noexcept : key(k), flags(seen) {}
-    constexpr selector_readiness(std::uint64_t k, bool is_readable, bool is_writable, bool has_error,
-                                 bool has_hung_up) noexcept
-        : key(k), flags(static_cast<std::uint8_t>((is_readable ? readable : 0) | (is_writable ? writable : 0) |
-                                                  (has_error ? error : 0) | (has_hung_up ? hang_up : 0))) {}
-
-    std::uint64_t key = 0;
-    std::uint8_t flags = 0;
-};
-
-// Whether one wait may report a key twice: only kqueue does (a filter per direction);
-// epoll and select() report each registration once, and core then skips the merge.
-#if defined(__linux__) || defined(_WIN32)
-inline constexpr bool selector_may_report_twice = false;
-#else
-inline constexpr bool selector_may_report_twice = true;
-#endif
+class selector_table;
 
 selector_backend* open_selector(std::error_code& ec) noexcept;
 void close_selector(selector_backend* s) noexcept;
@@ -184,12 +160,14 @@ std::error_code selector_modify(selector_backend& s, handle h, wait_for before, 
 std::error_code selector_remove(selector_backend& s, handle h, wait_for what, std::uint64_t key,
                                 bool is_open) noexcept;
 // Waits until a registration is ready, until passes, or selector_wake; polls once when
-// until has passed already. Writes at most out.size() reports and returns their count:
-// zero after a timeout or a wake-up (the wake-up is drained). out holds one report at
-// least (epoll reads no more than out.size() events, the waker's among them). EINTR is
-// retried with the time left.
-std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
-                          std::error_code& ec) noexcept;
+// until has passed already. Records what the OS reports in table (a
+// selector_table::recorder; the caller has called start_wait()) and returns the events:
+// empty after
+// a timeout or a wake-up (the wake-up is drained), and on failure (set in ec, which is
+// otherwise left as it is). EINTR is retried with the time left. until is taken by value
+// so that select() can hand over to this call as its last act (a tail call).
+std::span<const selector_event> selector_wait(selector_backend& s, selector_table& table, deadline until,
+                                              std::error_code& ec) noexcept;
 // Async-signal-safe: one write / kevent / send.
 void selector_wake(selector_backend& s) noexcept;
 

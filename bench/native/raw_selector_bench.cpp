@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
 // The selector's raw baseline (Linux): epoll used directly.
 //
-// select10k/raw_epoll   epoll_wait(timeout 0) on 10,000 idle sockets and 4 ready ones
-//                       (bench/selector_sizes.hpp): the floor of selector.select(0s)
+// select10k/raw_epoll           epoll_wait(timeout 0) on 10,000 idle sockets and 4 ready
+//                               ones (bench/selector_sizes.hpp): the floor of
+//                               selector.select(0s)
+// select10k_64ready/raw_epoll   the same with 64 ready sockets
 
 #include <stdexcept>
 #include <vector>
@@ -42,7 +44,7 @@ using namespace unisock::bench;
 
 class epoll_select {
 public:
-    epoll_select() : epoll_(epoll_create1(EPOLL_CLOEXEC)) {
+    explicit epoll_select(int ready_sockets) : ready_sockets_(ready_sockets), epoll_(epoll_create1(EPOLL_CLOEXEC)) {
         if (epoll_ < 0) raw::fail("epoll_create1");
         for (const std::intptr_t idle : idle_socket_pool()) watch(static_cast<int>(idle));
         const raw::socket_handle listener = raw::tcp_listener(0);
@@ -61,7 +63,7 @@ public:
 
     void step() {
         const int count = epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), 0);
-        if (count != ready_sockets) throw std::runtime_error("epoll_wait: not the ready sockets");
+        if (count != ready_sockets_) throw std::runtime_error("epoll_wait: not the ready sockets");
         benchmark::DoNotOptimize(events_.data());
     }
 
@@ -73,13 +75,15 @@ private:
         if (epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &e) != 0) raw::fail("epoll_ctl");
     }
 
+    int ready_sockets_;
     int epoll_;
     std::vector<raw::socket_handle> senders_;
     std::vector<raw::socket_handle> ready_;
     std::vector<epoll_event> events_;
 };
 
-const bool registered = register_workload<epoll_select>("select10k/raw_epoll", 0);
+const bool registered = register_workload<epoll_select>("select10k/raw_epoll", 0, few_ready) &&
+                        register_workload<epoll_select>("select10k_64ready/raw_epoll", 0, many_ready);
 
 } // namespace
 

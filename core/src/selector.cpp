@@ -2,13 +2,13 @@
 #include "unisock/selector.hpp"
 
 #include <algorithm>
-#include <array>
 #include <exception>
 #include <span>
 #include <unordered_map>
 #include <vector>
 
 #include "platform/platform.hpp"
+#include "platform/selector_table.hpp"
 
 namespace unisock {
 
@@ -28,64 +28,17 @@ struct backend_closer {
     void operator()(platform::selector_backend* s) const noexcept { platform::close_selector(s); }
 };
 
-// The one rule that makes an event read the same on every OS (selector.hpp): an error
-// lets a call in either direction return at once, so does the end of the receive
-// direction for a recv; then only the directions asked for are kept. Each flag is kept or
-// dropped on its own, so two reports normalized and merged equal their merge normalized.
-constexpr selector_event normalized(std::uint8_t seen, wait_for what) noexcept {
-    using os = platform::selector_readiness;
-    const bool reads = what != wait_for::writable;
-    const bool writes = what != wait_for::readable;
-    selector_event e;
-    e.readable = reads && (seen & (os::readable | os::error | os::hang_up)) != 0;
-    e.writable = writes && (seen & (os::writable | os::error)) != 0;
-    e.error = (seen & os::error) != 0;
-    e.hang_up = reads && (seen & os::hang_up) != 0;
-    return e;
-}
-
-// normalized() for every interest and every report, computed at compile time: select()
-// copies an event from it, once per ready socket, and fills in the socket and its data.
-constexpr std::size_t interests = 3; // wait_for's values
-constexpr std::size_t reports = 16;  // selector_readiness's flag combinations
-constexpr auto normalized_events = [] {
-    std::array<std::array<selector_event, reports>, interests> table{};
-    for (std::size_t what = 0; what < interests; ++what)
-        for (std::size_t seen = 0; seen < reports; ++seen)
-            table[what][seen] = normalized(static_cast<std::uint8_t>(seen), static_cast<wait_for>(what));
-    return table;
-}();
-
 } // namespace
 
 struct selector::impl {
-    // One registration; sock == nullptr marks a free slot. The slot's number is the key
-    // the backend reports.
-    struct slot {
-        socket* sock = nullptr;
-        void* data = nullptr;
-        native_handle_type handle = invalid_native_handle;
-        wait_for what = wait_for::readable;
-        // The select() that last reported this slot, and where its event is: a backend
-        // may report a socket twice in one wait (kqueue, once per filter).
-        std::uint64_t reported_in = 0;
-        std::size_t event_index = 0;
-    };
-
     std::unique_ptr<platform::selector_backend, backend_closer> backend;
-    std::vector<slot> slots;
+    platform::selector_table table;
     std::vector<std::size_t> free_slots;
     std::unordered_map<const socket*, std::size_t> by_socket;
-    // Sized by add(): a select() allocates nothing. events holds the last result in its
-    // first event_count places.
-    std::vector<platform::selector_readiness> readiness;
-    std::vector<selector_event> events;
-    std::size_t event_count = 0;
-    std::uint64_t generation = 0;
 
-    slot* find(const socket& sock) noexcept {
+    platform::selector_table::slot* find(const socket& sock) noexcept {
         const auto found = by_socket.find(&sock);
-        return found == by_socket.end() ? nullptr : &slots[found->second];
+        return found == by_socket.end() ? nullptr : &table.slots[found->second];
     }
 };
 
@@ -100,11 +53,6 @@ selector::selector(std::error_code& ec) noexcept {
     platform::selector_backend* backend = platform::open_selector(ec);
     if (ec) return;
     impl_.reset(new (std::nothrow) impl);
-    try {
-        if (impl_) impl_->readiness.resize(1); // the waker's report, before any add()
-    } catch (const std::exception&) {
-        impl_.reset();
-    }
     if (!impl_) {
         platform::close_selector(backend);
         ec = make_error_code(errc::no_buffer_space);
@@ -134,15 +82,15 @@ void selector::add(socket& sock, wait_for what, void* data, std::error_code& ec)
         return;
     }
     impl& self = *impl_;
+    platform::selector_table& table = self.table;
     const bool reuses = !self.free_slots.empty();
-    const std::size_t index = reuses ? self.free_slots.back() : self.slots.size();
+    const std::size_t index = reuses ? self.free_slots.back() : table.slots.size();
     try {
-        // Room for the worst select(): every socket reported twice, the waker once.
+        // Room for the worst select(): every socket ready.
         const std::size_t count = self.by_socket.size() + 1;
-        self.readiness.resize(2 * count + 1);
-        if (self.events.size() < count) self.events.resize(std::max(count, 2 * self.events.size()));
+        if (table.events.size() < count) table.events.resize(std::max(count, 2 * table.events.size()));
         if (!reuses) {
-            make_room(self.slots, index + 1);
+            make_room(table.slots, index + 1);
             make_room(self.free_slots, index + 1); // remove() then never allocates
         }
         self.by_socket.emplace(&sock, index);
@@ -154,14 +102,14 @@ void selector::add(socket& sock, wait_for what, void* data, std::error_code& ec)
     if (reuses)
         self.free_slots.pop_back();
     else
-        self.slots.emplace_back();
+        table.slots.emplace_back();
     ec = platform::selector_add(*self.backend, sock.native_handle(), what, index);
     if (ec) {
         self.by_socket.erase(&sock);
         self.free_slots.push_back(index); // cannot throw: it held this index a moment ago
         return;
     }
-    self.slots[index] = {&sock, data, sock.native_handle(), what, 0, 0};
+    table.slots[index] = {&sock, data, sock.native_handle(), what, 0, 0};
 }
 
 void selector::modify(socket& sock, wait_for what, void* data) {
@@ -176,7 +124,7 @@ void selector::modify(socket& sock, wait_for what, void* data, std::error_code& 
         ec = make_error_code(errc::bad_descriptor);
         return;
     }
-    impl::slot* entry = impl_->find(sock);
+    platform::selector_table::slot* entry = impl_->find(sock);
     if (entry == nullptr || !is_valid(what)) {
         ec = make_error_code(errc::invalid_argument);
         return;
@@ -185,8 +133,8 @@ void selector::modify(socket& sock, wait_for what, void* data, std::error_code& 
         ec = make_error_code(errc::bad_descriptor);
         return;
     }
-    const auto key = static_cast<std::uint64_t>(entry - impl_->slots.data());
-    ec = platform::selector_modify(*impl_->backend, entry->handle, entry->what, what, key);
+    const auto key = static_cast<std::uint64_t>(entry - impl_->table.slots.data());
+    ec = platform::selector_modify(*impl_->backend, entry->native, entry->what, what, key);
     if (ec) return;
     entry->what = what;
     entry->data = data;
@@ -205,28 +153,28 @@ void selector::remove(socket& sock, std::error_code& ec) noexcept {
         return;
     }
     impl& self = *impl_;
-    impl::slot* entry = self.find(sock);
+    platform::selector_table& table = self.table;
+    platform::selector_table::slot* entry = self.find(sock);
     if (entry == nullptr) {
         ec = make_error_code(errc::invalid_argument);
         return;
     }
-    const std::size_t index = static_cast<std::size_t>(entry - self.slots.data());
+    const std::size_t index = static_cast<std::size_t>(entry - table.slots.data());
+    // Closed since add(), even if the object holds another socket now.
+    const bool still_open = sock.is_open() && sock.native_handle() == entry->native;
     // Unregistered even if the OS refuses (as Python does): the error is still reported.
-    ec = platform::selector_remove(*self.backend, entry->handle, entry->what, index, sock.is_open());
+    ec = platform::selector_remove(*self.backend, entry->native, entry->what, index, still_open);
     // An event of this socket still in the last result must not lead to it any more.
-    for (selector_event& e : std::span(self.events.data(), self.event_count)) {
+    for (selector_event& e : std::span(table.events.data(), table.event_count)) {
         if (e.sock == &sock) e = selector_event{};
     }
-    *entry = impl::slot{};
+    *entry = platform::selector_table::slot{};
     self.by_socket.erase(&sock);
-    self.free_slots.push_back(index); // within the capacity add() reserved
-}
-
-std::span<const selector_event> selector::select(std::optional<timeout_duration> timeout) {
-    std::error_code ec;
-    const std::span<const selector_event> events = select(timeout, ec);
-    detail::throw_if(ec, "select");
-    return events;
+    // A socket closed before its remove() may leave its registration with the OS: epoll
+    // keeps it while another descriptor (a dup, a forked child's) holds the socket
+    // open, and goes on reporting its key. That slot is never reused, so those reports
+    // find it empty and are dropped instead of passing for another socket's.
+    if (still_open) self.free_slots.push_back(index); // within the capacity add() reserved
 }
 
 std::span<const selector_event> selector::select(std::optional<timeout_duration> timeout,
@@ -241,39 +189,10 @@ std::span<const selector_event> selector::select(std::optional<timeout_duration>
         return {};
     }
     impl& self = *impl_;
-    self.event_count = 0;
-    const std::uint64_t generation = ++self.generation;
-    const std::size_t count =
-        platform::selector_wait(*self.backend, self.readiness, platform::deadline::for_timeout(timeout), ec);
-    if (ec) return {};
-    impl::slot* const slots = self.slots.data();
-    const std::size_t slot_count = self.slots.size();
-    selector_event* const events = self.events.data(); // room for every socket: add()
-    std::size_t found = 0;
-    for (const platform::selector_readiness& r : std::span(self.readiness.data(), count)) {
-        if (r.key >= slot_count || slots[r.key].sock == nullptr) continue;
-        impl::slot& entry = slots[r.key];
-        const selector_event& seen = normalized_events[static_cast<std::size_t>(entry.what)][r.flags & (reports - 1)];
-        if (!(seen.readable || seen.writable || seen.error)) continue; // nothing asked for happened
-        if constexpr (platform::selector_may_report_twice) {
-            if (entry.reported_in == generation) { // kqueue: once per filter
-                selector_event& merged = events[entry.event_index];
-                merged.readable |= seen.readable;
-                merged.writable |= seen.writable;
-                merged.error |= seen.error;
-                merged.hang_up |= seen.hang_up;
-                continue;
-            }
-            entry.reported_in = generation;
-            entry.event_index = found;
-        }
-        selector_event& e = events[found++];
-        e = seen;
-        e.sock = entry.sock;
-        e.data = entry.data;
-    }
-    self.event_count = found;
-    return {events, found};
+    self.table.start_wait();
+    // The last act: the backend records the events as the OS reports them and returns
+    // them (platform/selector_table.hpp says why).
+    return platform::selector_wait(*self.backend, self.table, platform::deadline::for_timeout(timeout), ec);
 }
 
 std::span<const selector_event> selector::canceled(std::error_code& ec) noexcept {

@@ -12,10 +12,12 @@
 #include <exception>
 #include <limits>
 #include <new>
+#include <span>
 #include <vector>
 
 #include "platform/platform.hpp"
 #include "platform/posix/sockaddr.hpp"
+#include "platform/selector_table.hpp"
 
 namespace unisock::platform {
 
@@ -60,7 +62,8 @@ class selector_backend {
 public:
     int epoll = -1;
     handle waker = invalid_native_handle;
-    // epoll_wait's output, one slot per registration and one for the waker.
+    // epoll_wait's output, one place per registration and one for the waker: a wait
+    // reads every ready one.
     std::vector<epoll_event> ready;
 };
 
@@ -121,34 +124,31 @@ std::error_code selector_remove(selector_backend& s, handle h, wait_for, std::ui
     return control(s.epoll, EPOLL_CTL_DEL, as_fd(h), 0, 0);
 }
 
-std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
-                          std::error_code& ec) noexcept {
-    if (ec) ec.clear(); // clear() looks up system_category(): skipped when already clear
-    // No more reports than out holds, the waker's included: every one read fits.
-    const int capacity = static_cast<int>(std::min<std::size_t>({s.ready.size(), out.size(), INT_MAX}));
+std::span<const selector_event> selector_wait(selector_backend& s, selector_table& table, deadline until,
+                                              std::error_code& ec) noexcept {
+    const int capacity = static_cast<int>(std::min<std::size_t>(s.ready.size(), INT_MAX));
     for (bool first = true;; first = false) {
         const int timeout = milliseconds_left(until);
-        if (timeout == 0 && !first) return 0; // the deadline passed: polled once already
+        if (timeout == 0 && !first) return {}; // the deadline passed: polled once already
         const int count = ::epoll_wait(s.epoll, s.ready.data(), capacity, timeout);
         if (count < 0 && errno == EINTR) continue; // the deadline is kept: recomputed above
         if (count < 0) {
             ec = last_error();
-            return 0;
+            return {};
         }
-        std::size_t written = 0;
+        // Nothing: the timeout ran out, or the clock's rounding woke us early (the loop
+        // top decides which).
+        if (count == 0) continue;
+        selector_table::recorder events(table);
         bool woken = false;
-        for (int i = 0; i < count; ++i) {
-            const epoll_event& e = s.ready[static_cast<std::size_t>(i)];
-            if (e.data.u64 == waker_key) {
+        for (const epoll_event& e : std::span(s.ready.data(), static_cast<std::size_t>(count))) {
+            if (e.data.u64 == waker_key)
                 woken = true;
-                continue;
-            }
-            out[written++] = {e.data.u64, readiness_flags(e.events)};
+            else
+                events.record(e.data.u64, readiness_flags(e.events));
         }
         if (woken) drain_waker(s.waker);
-        // Nothing and not woken: the timeout ran out, or the clock's rounding woke us
-        // early (the loop top decides which).
-        if (written > 0 || woken) return written;
+        return events.finish();
     }
 }
 

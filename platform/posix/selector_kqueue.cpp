@@ -20,10 +20,12 @@
 #include <ctime>
 #include <exception>
 #include <new>
+#include <span>
 #include <vector>
 
 #include "platform/platform.hpp"
 #include "platform/posix/sockaddr.hpp"
+#include "platform/selector_table.hpp"
 
 namespace unisock::platform {
 
@@ -166,33 +168,28 @@ std::error_code selector_remove(selector_backend& s, handle h, wait_for what, st
     return filters.apply(s.kq);
 }
 
-std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
-                          std::error_code& ec) noexcept {
-    if (ec) ec.clear(); // clear() looks up system_category(): skipped when already clear
-    const int capacity = static_cast<int>(std::min<std::size_t>({s.ready.size(), out.size() + 1, INT_MAX}));
+std::span<const selector_event> selector_wait(selector_backend& s, selector_table& table, deadline until,
+                                              std::error_code& ec) noexcept {
+    const int capacity = static_cast<int>(std::min<std::size_t>(s.ready.size(), INT_MAX));
     for (bool first = true;; first = false) {
-        if (!first && until.has_passed()) return 0; // polled once already
+        if (!first && until.has_passed()) return {}; // polled once already
         const timespec timeout = until.is_limited() ? wait_timeout(until) : timespec{};
         const int count = ::kevent(s.kq, nullptr, 0, s.ready.data(), capacity, until.is_limited() ? &timeout : nullptr);
         if (count < 0 && errno == EINTR) continue; // the deadline is kept: recomputed above
         if (count < 0) {
             ec = last_error();
-            return 0;
+            return {};
         }
-        std::size_t written = 0;
-        bool woken = false;
-        for (int i = 0; i < count; ++i) {
-            const struct kevent& e = s.ready[static_cast<std::size_t>(i)];
-            if (e.filter == EVFILT_USER) {
-                woken = true; // EV_CLEAR reset it as it was read
-                continue;
-            }
-            if (written == out.size()) continue; // level-triggered: reported next time
+        if (count == 0) continue; // the loop top decides whether the time is up
+        selector_table::recorder events(table);
+        for (const struct kevent& e : std::span(s.ready.data(), static_cast<std::size_t>(count))) {
+            if (e.filter == EVFILT_USER) continue; // the wake-up: EV_CLEAR reset it as it was read
             const bool ended = (e.flags & EV_EOF) != 0;
             const bool failed = (e.flags & EV_ERROR) != 0 || (ended && e.fflags != 0);
-            out[written++] = {key_of(e), e.filter == EVFILT_READ, e.filter == EVFILT_WRITE, failed, ended};
+            events.record_merging(key_of(e), selector_readiness::flags(e.filter == EVFILT_READ,
+                                                                       e.filter == EVFILT_WRITE, failed, ended));
         }
-        if (written > 0 || woken) return written;
+        return events.finish();
     }
 }
 

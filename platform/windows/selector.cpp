@@ -19,10 +19,12 @@
 #include <cstdint>
 #include <exception>
 #include <new>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
 #include "platform/platform.hpp"
+#include "platform/selector_table.hpp"
 #include "platform/windows/sockaddr.hpp"
 
 namespace unisock::platform {
@@ -95,20 +97,16 @@ bool drop_closed(selector_backend& s) noexcept {
 
 // recv(MSG_PEEK) of one byte on a readable stream socket: 0 is the end of the stream, an
 // error a reset (or another failure recv will report).
-void peek_end(selector_backend::registration& r, selector_readiness& out) noexcept {
+std::uint8_t peek_end(selector_backend::registration& r) noexcept {
     char byte = 0;
     const int got = ::recv(r.s, &byte, 1, MSG_PEEK);
-    if (got > 0) return;
-    if (got == 0) {
-        out.flags |= selector_readiness::hang_up;
-        return;
-    }
+    if (got > 0) return 0;
+    if (got == 0) return selector_readiness::hang_up;
     switch (WSAGetLastError()) {
-    case WSAEWOULDBLOCK: return;
+    case WSAEWOULDBLOCK: return 0;
     case WSAENOTCONN:
-    case WSAEINVAL: r.peek = false; return; // a listener: its readiness is a connection
-    default:
-        out.flags |= selector_readiness::error | selector_readiness::hang_up;
+    case WSAEINVAL: r.peek = false; return 0; // a listener: its readiness is a connection
+    default: return selector_readiness::error | selector_readiness::hang_up;
     }
 }
 
@@ -183,12 +181,11 @@ std::error_code selector_remove(selector_backend& s, handle, wait_for, std::uint
     return {};
 }
 
-std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out, const deadline& until,
-                          std::error_code& ec) noexcept {
-    if (ec) ec.clear(); // clear() looks up system_category(): skipped when already clear
+std::span<const selector_event> selector_wait(selector_backend& s, selector_table& table, deadline until,
+                                              std::error_code& ec) noexcept {
     const SOCKET waker = as_socket(s.waker);
     for (bool first = true;; first = false) {
-        if (!first && until.has_passed()) return 0; // polled once already
+        if (!first && until.has_passed()) return {}; // polled once already
         s.read_set.clear();
         s.write_set.clear();
         s.except_set.clear();
@@ -206,7 +203,7 @@ std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out
         if (ready == SOCKET_ERROR) {
             if (WSAGetLastError() == WSAENOTSOCK && drop_closed(s)) continue;
             ec = last_error();
-            return 0;
+            return {};
         }
         if (ready == 0) continue; // select() may return a little early: the loop top decides
         bool woken = false;
@@ -215,21 +212,21 @@ std::size_t selector_wait(selector_backend& s, std::span<selector_readiness> out
         note(s, s.read_set, readable);
         note(s, s.write_set, writable);
         note(s, s.except_set, failed);
-        std::size_t written = 0;
+        selector_table::recorder events(table);
         for (const std::uint64_t key : s.touched) {
             selector_backend::registration& r = s.registrations[key];
             const unsigned seen = r.seen;
             r.seen = none;
-            if (written == out.size()) continue; // level-triggered: reported next time
-            selector_readiness& report = out[written++];
             // The except set holds a failed connect (or urgent data, which nothing here
             // asks for): the stream will never carry data, as epoll's EPOLLHUP says too.
             const bool has_failed = (seen & failed) != 0;
-            report = {key, (seen & readable) != 0, (seen & writable) != 0, has_failed, has_failed};
-            if ((report.flags & selector_readiness::readable) != 0 && r.peek) peek_end(r, report);
+            std::uint8_t flags =
+                selector_readiness::flags((seen & readable) != 0, (seen & writable) != 0, has_failed, has_failed);
+            if ((seen & readable) != 0 && r.peek) flags |= peek_end(r);
+            events.record(key, flags);
         }
         if (woken) drain_waker(s.waker);
-        if (written > 0 || woken) return written;
+        if (woken || !s.touched.empty()) return events.finish();
     }
 }
 

@@ -122,7 +122,14 @@ public:
     /// invalid_argument. EINTR is retried with the time left. The events stay valid
     /// until the next select() or the selector's destruction. POSIX: epoll_wait(2)
     /// (Linux), kevent(2) (macOS). Windows: select.
-    std::span<const selector_event> select(std::optional<timeout_duration> timeout = std::nullopt);
+    /// Inline, so that no function of unisock's but the backend's is waiting in the
+    /// system call: each return across one costs (README.md, "Benchmarks").
+    std::span<const selector_event> select(std::optional<timeout_duration> timeout = std::nullopt) {
+        std::error_code ec;
+        const std::span<const selector_event> events = select(timeout, ec);
+        detail::throw_if(ec, "select");
+        return events;
+    }
     /// select(timeout), reporting a failure in ec (and an empty result) instead of
     /// throwing.
     std::span<const selector_event> select(std::optional<timeout_duration> timeout, std::error_code& ec) noexcept;

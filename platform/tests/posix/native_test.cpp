@@ -2,12 +2,14 @@
 // What the POSIX backend does to the OS socket underneath, read back with the raw
 // system calls: the internal non-blocking mode, close-on-exec, the blocking mode a
 // released handle gets back, explicit IPV6_V6ONLY, the reuse options, SIGPIPE left
-// alone, raw setsockopt/getsockopt with native level and name numbers, and the signal
-// mask the server engines' threads start with.
+// alone, raw setsockopt/getsockopt with native level and name numbers, the signal mask
+// the server engines' threads start with, and a selector registration that a duplicate
+// descriptor keeps alive.
 
 #include "core/tests/loopback_connection.hpp"
 #include "platform/platform.hpp"
 #include "unisock/connection.hpp"
+#include "unisock/selector.hpp"
 #include "unisock/server.hpp"
 
 #include <gtest/gtest.h>
@@ -21,6 +23,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -273,5 +277,30 @@ TEST(posix_native, the_server_engines_handlers_run_with_asynchronous_signals_blo
     }
 }
 
-} // namespace
+// A socket closed while registered, but kept open by a duplicate descriptor (or a forked
+// child's): epoll keeps its registration and goes on reporting it under its old key. The
+// selector must not pass those reports off as the socket registered after it, nor write
+// more events than it has room for (the stale and the new one both ready).
+TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_is_not_taken_for_another_socket) {
+    unisock::selector sel;
+    unisock::socket_pair closed_early = unisock::socketpair();
+    const int duplicate = ::dup(fd_of(closed_early.first));
+    ASSERT_GE(duplicate, 0) << std::strerror(errno);
+    sel.add(closed_early.first, unisock::wait_for::writable);
+    closed_early.first.close();
+    sel.remove(closed_early.first);
 
+    unisock::socket_pair fresh = unisock::socketpair();
+    int marker = 0;
+    sel.add(fresh.first, unisock::wait_for::writable, &marker);
+    for (int round = 0; round < 3; ++round) {
+        const auto events = sel.select(0s);
+        ASSERT_EQ(events.size(), 1u) << "round " << round;
+        EXPECT_EQ(events[0].sock, &fresh.first);
+        EXPECT_EQ(events[0].data, &marker);
+        EXPECT_TRUE(events[0].writable);
+    }
+    ::close(duplicate);
+}
+
+} // namespace
