@@ -26,9 +26,12 @@
 #include "unisock/interfaces.hpp"
 #include "unisock/options.hpp"
 #include "unisock/resolver.hpp"
-#include "unisock/selector.hpp"
 #include "unisock/system.hpp"
 #include "unisock/types.hpp"
+
+namespace unisock {
+struct selector_event; // unisock/selector.hpp
+}
 
 namespace unisock::platform {
 
@@ -155,17 +158,18 @@ void close_selector(selector_backend* s) noexcept;
 std::error_code selector_add(selector_backend& s, handle h, wait_for what, std::uint64_t key) noexcept;
 std::error_code selector_modify(selector_backend& s, handle h, wait_for before, wait_for after,
                                 std::uint64_t key) noexcept;
-// is_open false: the socket was closed since it was added, so the OS has dropped it
-// already (and its handle number may belong to another socket now).
+// is_open false: the socket was closed since it was added, so its handle number may
+// belong to another socket now (and the OS has dropped the registration, except epoll
+// when the socket is open elsewhere: selector_epoll.cpp).
 std::error_code selector_remove(selector_backend& s, handle h, wait_for what, std::uint64_t key,
                                 bool is_open) noexcept;
 // Waits until a registration is ready, until passes, or selector_wake; polls once when
 // until has passed already. Records what the OS reports in table (a
 // selector_table::recorder; the caller has called start_wait()) and returns the events:
-// empty after
-// a timeout or a wake-up (the wake-up is drained), and on failure (set in ec, which is
-// otherwise left as it is). EINTR is retried with the time left. until is taken by value
-// so that select() can hand over to this call as its last act (a tail call).
+// empty after a timeout or a wake-up (the wake-up is drained), and on failure (set in
+// ec, which is otherwise left as it is). EINTR is retried with the time left. until is
+// taken by value so that select() can hand over to this call as its last act (a tail
+// call).
 std::span<const selector_event> selector_wait(selector_backend& s, selector_table& table, deadline until,
                                               std::error_code& ec) noexcept;
 // Async-signal-safe: one write / kevent / send.

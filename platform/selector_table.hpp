@@ -77,8 +77,8 @@ public:
     };
 
     std::vector<slot> slots;
-    // Room for one event per registered socket (add() sizes it): a wait allocates
-    // nothing. The last wait's events are its first event_count.
+    // Room for one event per registered socket (select() sizes it before it waits). The
+    // last wait's events are its first event_count.
     std::vector<selector_event> events;
     std::size_t event_count = 0;
 
@@ -107,7 +107,7 @@ public:
     // One report of the OS, for the backends that report each registration at most once
     // a wait (epoll, select()): key is the slot's number, flags selector_readiness bits.
     void record(std::uint64_t key, std::uint8_t flags) noexcept {
-        if (key >= slot_count_ || slots_[key].sock == nullptr) return; // removed meanwhile
+        if (key >= slot_count_ || slots_[key].sock == nullptr) return; // not the table's: dropped
         const slot& entry = slots_[key];
         const selector_event& seen = normalized(entry, flags);
         if (!(seen.readable || seen.writable || seen.error)) return; // nothing asked for happened
@@ -122,6 +122,7 @@ public:
         const selector_event& seen = normalized(entry, flags);
         if (!(seen.readable || seen.writable || seen.error)) return;
         if (entry.reported_in == generation_) {
+            // Its first report found room (the mark below is set only then).
             selector_event& merged = events_[entry.event_index];
             merged.readable |= seen.readable;
             merged.writable |= seen.writable;
@@ -129,6 +130,7 @@ public:
             merged.hang_up |= seen.hang_up;
             return;
         }
+        if (count_ == room_) return;
         entry.reported_in = generation_;
         entry.event_index = count_;
         append(entry, seen);
@@ -146,9 +148,8 @@ private:
     }
 
     void append(const slot& entry, const selector_event& seen) noexcept {
-        // add() made room for every registered socket; more reports than that come only
-        // from registrations the OS kept for closed sockets (see core's remove()).
-        // Level-triggered: one left out now is reported again.
+        // select() makes room for every registered socket, unless memory ran short: then
+        // one left out now is reported again by the next wait (level-triggered).
         if (count_ == room_) return;
         selector_event& e = events_[count_++];
         e = seen;

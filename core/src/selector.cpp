@@ -40,6 +40,14 @@ struct selector::impl {
         const auto found = by_socket.find(&sock);
         return found == by_socket.end() ? nullptr : &table.slots[found->second];
     }
+
+    void grow_events() noexcept {
+        try {
+            table.events.resize(std::max(by_socket.size(), 2 * table.events.size()));
+        } catch (const std::exception&) {
+            // select() goes on with the room it has
+        }
+    }
 };
 
 selector::selector() {
@@ -86,9 +94,6 @@ void selector::add(socket& sock, wait_for what, void* data, std::error_code& ec)
     const bool reuses = !self.free_slots.empty();
     const std::size_t index = reuses ? self.free_slots.back() : table.slots.size();
     try {
-        // Room for the worst select(): every socket ready.
-        const std::size_t count = self.by_socket.size() + 1;
-        if (table.events.size() < count) table.events.resize(std::max(count, 2 * table.events.size()));
         if (!reuses) {
             make_room(table.slots, index + 1);
             make_room(self.free_slots, index + 1); // remove() then never allocates
@@ -170,11 +175,7 @@ void selector::remove(socket& sock, std::error_code& ec) noexcept {
     }
     *entry = platform::selector_table::slot{};
     self.by_socket.erase(&sock);
-    // A socket closed before its remove() may leave its registration with the OS: epoll
-    // keeps it while another descriptor (a dup, a forked child's) holds the socket
-    // open, and goes on reporting its key. That slot is never reused, so those reports
-    // find it empty and are dropped instead of passing for another socket's.
-    if (still_open) self.free_slots.push_back(index); // within the capacity add() reserved
+    self.free_slots.push_back(index); // within the capacity add() reserved
 }
 
 std::span<const selector_event> selector::select(std::optional<timeout_duration> timeout,
@@ -189,6 +190,10 @@ std::span<const selector_event> selector::select(std::optional<timeout_duration>
         return {};
     }
     impl& self = *impl_;
+    // Room for every registered socket to be ready, made here rather than by add(): an
+    // add() while the caller goes through the last result must not move it. Short of
+    // memory, the room stays short: a socket left out is reported by the next select().
+    if (self.table.events.size() < self.by_socket.size()) self.grow_events();
     self.table.start_wait();
     // The last act: the backend records the events as the OS reports them and returns
     // them (platform/selector_table.hpp says why).

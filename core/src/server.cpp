@@ -152,8 +152,11 @@ void tcp_server::state::accept_loop(const std::function<void(accepted)>& start, 
         accepted client = listener.accept(accept_ec);
         if (accept_ec) {
             if (accept_ec == errc::operation_canceled || stopping.load()) break;
-            // A client that gave up before it was accepted is its own business.
-            if (accept_ec == errc::connection_aborted || accept_ec == errc::connection_reset) continue;
+            // A client that gave up before it was accepted is its own business (Wine says
+            // not_connected where Windows documents connection_reset).
+            if (accept_ec == errc::connection_aborted || accept_ec == errc::connection_reset ||
+                accept_ec == errc::not_connected)
+                continue;
             // The process's limit, not the listener's fault: the connection stays in the
             // backlog until a session ending (or anything else) frees a descriptor.
             if (accept_ec == errc::too_many_open_files || accept_ec == errc::no_buffer_space) {

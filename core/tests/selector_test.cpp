@@ -249,6 +249,29 @@ TEST(selector, stop_token_cancels_before_and_during_the_wait) {
     EXPECT_EQ(events.size(), 1u) << "a token that is not stopped changes nothing";
 }
 
+// The events stay valid until the next select(), whatever add() does meanwhile: a loop
+// over them adds each connection it accepts (examples/selector_echo_server), and 64 more
+// registrations grow every buffer the selector has. ASan reports a moved one.
+TEST(selector, adding_sockets_while_going_through_the_events_leaves_them_in_place) {
+    selector sel;
+    unisock::socket_pair p = make_pair();
+    int marker = 0;
+    sel.add(p.first, wait_for::writable, &marker);
+    const auto events = sel.select(patience);
+    ASSERT_EQ(events.size(), 1u);
+    std::vector<unisock::socket_pair> more;
+    more.reserve(64); // a registered socket must not move
+    for (int i = 0; i < 64; ++i) {
+        more.push_back(make_pair());
+        sel.add(more.back().first, wait_for::readable);
+    }
+    EXPECT_EQ(events[0].sock, &p.first);
+    EXPECT_EQ(events[0].data, &marker);
+    EXPECT_TRUE(events[0].writable);
+    more.front().second.sendall("x");
+    EXPECT_EQ(select_once(sel, patience).size(), 2u) << "p writable, the first of the others readable";
+}
+
 TEST(selector, closed_sockets) {
     selector sel;
     unisock::socket_pair p = make_pair();

@@ -23,8 +23,19 @@ namespace unisock::platform {
 
 namespace {
 
-// The key of the wake-up handle: core's keys are slot numbers, far below it.
-constexpr std::uint64_t waker_key = std::numeric_limits<std::uint64_t>::max();
+// What epoll carries for a registration: core's key (a slot number) in the low half, and
+// in the high half the number of the selector_add that made the registration. The
+// kernel keeps a registration for as long as the socket's file is open: one closed
+// while registered but open elsewhere (a dup, a forked child's) goes on being reported,
+// and only the add number tells its reports from those of a later socket given the
+// same key. The wake-up handle's is a value no registration has.
+constexpr std::uint64_t waker_data = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint64_t key_bits = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint64_t max_key = key_bits - 1; // the waker's low half is never a key
+
+std::uint64_t epoll_data(std::uint64_t key, std::uint32_t added) noexcept {
+    return key | (static_cast<std::uint64_t>(added) << 32);
+}
 
 // EPOLLRDHUP tells a peer's close (FIN) apart from data; EPOLLERR and EPOLLHUP come
 // whether asked for or not.
@@ -60,12 +71,55 @@ std::error_code control(int epoll, int op, int fd, std::uint32_t events, std::ui
 
 class selector_backend {
 public:
+    // What selector_add registered under one key, to check reports against and to
+    // register again in a new epoll instance.
+    struct registration {
+        int fd = -1; // -1: nothing registered under the key
+        std::uint32_t events = 0;
+        std::uint32_t added = 0; // the selector_add's number (epoll_data); 0 when free
+    };
+
     int epoll = -1;
     handle waker = invalid_native_handle;
     // epoll_wait's output, one place per registration and one for the waker: a wait
     // reads every ready one.
     std::vector<epoll_event> ready;
+    std::vector<registration> registrations; // by key
+    std::uint32_t adds = 0;
 };
+
+namespace {
+
+// A new epoll instance with the waker and every current registration, in place of one
+// that holds the registration of a socket closed while registered: the kernel keeps
+// that one as long as the socket's file is open elsewhere, and nothing else takes it
+// out. Where two current registrations share a descriptor number (one of them closed
+// before its remove()), the later add wins. On failure the old instance stays, and its
+// stale registration's reports go on being dropped.
+void register_anew(selector_backend& s) noexcept {
+    const int fresh = ::epoll_create1(EPOLL_CLOEXEC);
+    if (fresh < 0) return;
+    if (control(fresh, EPOLL_CTL_ADD, as_fd(s.waker), EPOLLIN, waker_data)) {
+        ::close(fresh);
+        return;
+    }
+    const auto& all = s.registrations;
+    for (std::size_t key = 0; key < all.size(); ++key) {
+        const selector_backend::registration& r = all[key];
+        if (r.fd < 0) continue;
+        const std::error_code ec = control(fresh, EPOLL_CTL_ADD, r.fd, r.events, epoll_data(key, r.added));
+        if (!ec || ec.value() != EEXIST) continue; // added, or closed before its remove()
+        for (std::size_t earlier = 0; earlier < key; ++earlier) {
+            const selector_backend::registration& e = all[earlier];
+            if (e.fd == r.fd && e.added < r.added)
+                (void)control(fresh, EPOLL_CTL_MOD, r.fd, r.events, epoll_data(key, r.added));
+        }
+    }
+    ::close(s.epoll);
+    s.epoll = fresh;
+}
+
+} // namespace
 
 selector_backend* open_selector(std::error_code& ec) noexcept {
     auto* s = new (std::nothrow) selector_backend;
@@ -78,7 +132,7 @@ selector_backend* open_selector(std::error_code& ec) noexcept {
         ec = last_error();
     } else {
         s->waker = open_waker(ec);
-        if (!ec) ec = control(s->epoll, EPOLL_CTL_ADD, as_fd(s->waker), EPOLLIN, waker_key);
+        if (!ec) ec = control(s->epoll, EPOLL_CTL_ADD, as_fd(s->waker), EPOLLIN, waker_data);
     }
     if (!ec) {
         try {
@@ -102,24 +156,39 @@ void close_selector(selector_backend* s) noexcept {
 }
 
 std::error_code selector_add(selector_backend& s, handle h, wait_for what, std::uint64_t key) noexcept {
+    if (key > max_key) return make_error_code(errc::no_buffer_space);
     try {
+        if (s.registrations.size() <= key) s.registrations.resize(key + 1);
         s.ready.resize(s.ready.size() + 1);
     } catch (const std::exception&) {
         return make_error_code(errc::no_buffer_space);
     }
-    const std::error_code ec = control(s.epoll, EPOLL_CTL_ADD, as_fd(h), epoll_events(what), key);
-    if (ec) s.ready.pop_back();
-    return ec;
+    selector_backend::registration& r = s.registrations[key];
+    if (++s.adds == 0) s.adds = 1; // 0 is a free key's: no report matches it
+    const selector_backend::registration entry{as_fd(h), epoll_events(what), s.adds};
+    const std::error_code ec = control(s.epoll, EPOLL_CTL_ADD, entry.fd, entry.events, epoll_data(key, entry.added));
+    if (ec) {
+        s.ready.pop_back();
+        return ec;
+    }
+    r = entry;
+    return {};
 }
 
 std::error_code selector_modify(selector_backend& s, handle h, wait_for, wait_for after, std::uint64_t key) noexcept {
-    return control(s.epoll, EPOLL_CTL_MOD, as_fd(h), epoll_events(after), key);
+    selector_backend::registration& r = s.registrations[key];
+    const std::error_code ec = control(s.epoll, EPOLL_CTL_MOD, as_fd(h), epoll_events(after), epoll_data(key, r.added));
+    if (!ec) r.events = epoll_events(after);
+    return ec;
 }
 
-std::error_code selector_remove(selector_backend& s, handle h, wait_for, std::uint64_t, bool is_open) noexcept {
+std::error_code selector_remove(selector_backend& s, handle h, wait_for, std::uint64_t key, bool is_open) noexcept {
     s.ready.pop_back();
-    // A closed descriptor has left the epoll set by itself; its number may be another
-    // socket's by now, which a EPOLL_CTL_DEL would take out instead.
+    s.registrations[key] = {};
+    // A closed descriptor's number may be another socket's by now, which a EPOLL_CTL_DEL
+    // would take out instead. Its registration has left the epoll set with it, unless
+    // the socket is open elsewhere: then selector_wait drops its reports and, seeing
+    // one, registers everything anew without it.
     if (!is_open) return {};
     return control(s.epoll, EPOLL_CTL_DEL, as_fd(h), 0, 0);
 }
@@ -140,14 +209,21 @@ std::span<const selector_event> selector_wait(selector_backend& s, selector_tabl
         // top decides which).
         if (count == 0) continue;
         selector_table::recorder events(table);
+        const std::size_t keys = s.registrations.size();
+        const selector_backend::registration* const current = s.registrations.data();
         bool woken = false;
+        bool stale = false;
         for (const epoll_event& e : std::span(s.ready.data(), static_cast<std::size_t>(count))) {
-            if (e.data.u64 == waker_key)
+            const std::uint64_t key = e.data.u64 & key_bits;
+            if (key < keys && e.data.u64 == epoll_data(key, current[key].added))
+                events.record(key, readiness_flags(e.events));
+            else if (e.data.u64 == waker_data)
                 woken = true;
             else
-                events.record(e.data.u64, readiness_flags(e.events));
+                stale = true;
         }
         if (woken) drain_waker(s.waker);
+        if (stale) register_anew(s);
         return events.finish();
     }
 }

@@ -3,7 +3,7 @@
 // sockets), a read filter and a write filter per socket as asked, and the wake-up as a
 // user event (EVFILT_USER) of the same kqueue, as waker_kqueue.cpp does for a socket's
 // waits. The kernel keeps the registrations, so a wait costs in proportion to the ready
-// sockets. A socket ready both ways comes back as two kevents; core merges them.
+// sockets. A socket ready both ways comes back as two kevents; the recorder merges them.
 //
 // kevent(2): a filter reports EV_EOF when its direction has ended, with the socket's
 // error in fflags when there is one (a failed connect: the write filter, EV_EOF and

@@ -21,7 +21,10 @@
 ///
 /// The selector never owns the sockets: each registered socket must stay at its address
 /// and be remove()d before it is closed, moved or destroyed. A socket closed while
-/// registered is no longer reported by any OS, and its entry stays until remove().
+/// registered is no longer reported, and its entry stays until remove(). On Linux, one
+/// that another descriptor keeps open (a dup, a forked child's) stays in the kernel's
+/// epoll set and is reported until its remove(); the first select() that sees it after
+/// that registers the other sockets anew in a new epoll instance, without it.
 ///
 /// Backends: epoll on Linux (the cost of a select() grows with the ready sockets, not
 /// the registered ones), kqueue on macOS and the BSDs, and on Windows select() with
@@ -122,8 +125,7 @@ public:
     /// invalid_argument. EINTR is retried with the time left. The events stay valid
     /// until the next select() or the selector's destruction. POSIX: epoll_wait(2)
     /// (Linux), kevent(2) (macOS). Windows: select.
-    /// Inline, so that no function of unisock's but the backend's is waiting in the
-    /// system call: each return across one costs (README.md, "Benchmarks").
+    /// Inline: one function fewer waiting in the system call (README.md, Benchmarks).
     std::span<const selector_event> select(std::optional<timeout_duration> timeout = std::nullopt) {
         std::error_code ec;
         const std::span<const selector_event> events = select(timeout, ec);

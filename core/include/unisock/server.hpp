@@ -366,8 +366,9 @@ public:
 
     /// Accepts and serves until stop(); then stops accepting, gives the handlers
     /// stop_grace to finish, closes the rest and returns once no thread, descriptor or
-    /// coroutine of the server is left. Errors of the listener itself (not of one client)
-    /// end it with socket_error, except a process out of descriptors or buffers
+    /// coroutine of the server is left. A client that gave up while it waited in the
+    /// backlog is skipped (accept's connection_aborted, connection_reset, and Wine's
+    /// not_connected). Errors of the listener itself end it with socket_error, except a process out of descriptors or buffers
     /// (too_many_open_files, no_buffer_space: EMFILE, ENFILE, ENOBUFS, WSAEMFILE): then
     /// accepting pauses (one log line when it pauses, one when it accepts again) and is
     /// retried every 100 ms while the clients already in are served; new clients wait in

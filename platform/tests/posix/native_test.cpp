@@ -277,6 +277,14 @@ TEST(posix_native, the_server_engines_handlers_run_with_asynchronous_signals_blo
     }
 }
 
+// A descriptor of this test's own, closed on every way out.
+struct descriptor {
+    int fd;
+    ~descriptor() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
 // A socket closed while registered, but kept open by a duplicate descriptor (or a forked
 // child's): epoll keeps its registration and goes on reporting it under its old key. The
 // selector must not pass those reports off as the socket registered after it, nor write
@@ -284,8 +292,8 @@ TEST(posix_native, the_server_engines_handlers_run_with_asynchronous_signals_blo
 TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_is_not_taken_for_another_socket) {
     unisock::selector sel;
     unisock::socket_pair closed_early = unisock::socketpair();
-    const int duplicate = ::dup(fd_of(closed_early.first));
-    ASSERT_GE(duplicate, 0) << std::strerror(errno);
+    const descriptor duplicate{::dup(fd_of(closed_early.first))};
+    ASSERT_GE(duplicate.fd, 0) << std::strerror(errno);
     sel.add(closed_early.first, unisock::wait_for::writable);
     closed_early.first.close();
     sel.remove(closed_early.first);
@@ -300,7 +308,61 @@ TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_is_not_taken_for_
         EXPECT_EQ(events[0].data, &marker);
         EXPECT_TRUE(events[0].writable);
     }
-    ::close(duplicate);
+}
+
+// The same registration left behind must not make select() return at once and empty
+// for ever: after its remove() the selector waits as asked, here until a wake() that
+// comes only after select() has been called.
+TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_does_not_end_every_wait_at_once) {
+    unisock::selector sel;
+    unisock::socket_pair closed_early = unisock::socketpair();
+    const descriptor duplicate{::dup(fd_of(closed_early.first))};
+    ASSERT_GE(duplicate.fd, 0) << std::strerror(errno);
+    unisock::socket_pair idle = unisock::socketpair();
+    sel.add(idle.first, unisock::wait_for::readable);
+    sel.add(closed_early.first, unisock::wait_for::writable);
+    closed_early.first.close();
+    sel.remove(closed_early.first);
+    (void)sel.select(0s); // sees the stale registration's report, drops it
+
+    std::atomic<bool> wake_sent{false};
+    std::thread waker([&] {
+        std::this_thread::sleep_for(200ms);
+        wake_sent = true;
+        sel.wake();
+    });
+    const auto events = sel.select(20s);
+    const bool returned_after_the_wake = wake_sent.load();
+    waker.join();
+    EXPECT_TRUE(events.empty());
+    EXPECT_TRUE(returned_after_the_wake) << "select() returned before anything was ready or woke it";
+}
+
+// A registered socket closed (kept open by a duplicate), then the same object given a
+// new socket, which the OS numbers as the closed one: its remove() cannot take the old
+// registration out (EPOLL_CTL_DEL finds the new socket's file, not registered), and the
+// next socket added under the freed key must still get exactly its own event.
+TEST(posix_native, a_socket_replaced_under_the_same_number_leaves_no_second_event) {
+    unisock::selector sel;
+    unisock::socket_pair p = unisock::socketpair();
+    const int old_number = fd_of(p.first);
+    const descriptor duplicate{::dup(old_number)};
+    ASSERT_GE(duplicate.fd, 0) << std::strerror(errno);
+    sel.add(p.first, unisock::wait_for::writable);
+    p.first.close();
+    unisock::socket_pair replacement = unisock::socketpair();
+    if (fd_of(replacement.first) != old_number) GTEST_SKIP() << "the OS did not reuse descriptor " << old_number;
+    p.first = std::move(replacement.first);
+    std::error_code ec;
+    sel.remove(p.first, ec); // may fail (ENOENT): the entry goes all the same
+
+    unisock::socket_pair next = unisock::socketpair();
+    sel.add(next.first, unisock::wait_for::writable);
+    for (int round = 0; round < 3; ++round) {
+        const auto events = sel.select(0s);
+        ASSERT_EQ(events.size(), 1u) << "round " << round;
+        EXPECT_EQ(events[0].sock, &next.first);
+    }
 }
 
 } // namespace
