@@ -34,7 +34,8 @@ using clock = std::chrono::steady_clock;
 class S47_SigtermUnderLoad : public scenario {};
 
 constexpr std::size_t load_clients = 50;
-// The examples' stop_grace is 2 s; then the sessions are closed and the process exits.
+// The examples' sessions end after the line in hand once the server stops, well within
+// their stop_grace of 2 s; past it the sessions are closed and the process exits.
 constexpr auto example_exit_bound = 5s;
 
 struct load_outcome {

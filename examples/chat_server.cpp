@@ -19,7 +19,8 @@ unisock::task chat(unisock::session& member) {
     examples::say(name, " joined");
     room.join(member, "* " + name + " joined\n");
     std::error_code ec;
-    for (std::string line; !(line = co_await member.readline(ec)).empty();) {
+    // A stop (Ctrl+C, SIGTERM) ends a talking member's session after its line in hand.
+    for (std::string line; !member.stopping() && !(line = co_await member.readline(ec)).empty();) {
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
         room.broadcast("[" + name + "] " + line + "\n", &member);
     }

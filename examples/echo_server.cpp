@@ -19,10 +19,14 @@ unisock::task echo(unisock::session& client) {
     examples::say("Connected with ", peer);
     std::error_code ec;
     co_await client.sendall("Welcome to the server. Type something and hit enter\n", ec);
-    for (std::string line; !ec && !(line = co_await client.readline(ec)).empty();)
+    // A stop (Ctrl+C, SIGTERM) ends the session after the line in hand, not after the
+    // server's grace.
+    for (std::string line; !ec && !client.stopping() && !(line = co_await client.readline(ec)).empty();)
         co_await client.sendall("OK..." + line, ec);
     if (ec)
         examples::say(peer, ": ", ec.message());
+    else if (client.stopping())
+        examples::say(peer, ": the server is stopping");
     else
         examples::say(peer, " left");
 }
