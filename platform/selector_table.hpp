@@ -82,6 +82,13 @@ public:
     std::vector<selector_event> events;
     std::size_t event_count = 0;
 
+    // Whether the slot's socket is open and is still the one added (its handle
+    // unchanged): false for a free slot and for a socket closed since its add.
+    bool holds_its_socket(std::size_t key) const noexcept {
+        const slot& entry = slots[key];
+        return entry.sock != nullptr && entry.sock->is_open() && entry.sock->native_handle() == entry.native;
+    }
+
     // Before a wait: the last wait's events are dropped.
     void start_wait() noexcept {
         event_count = 0;

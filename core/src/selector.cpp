@@ -165,10 +165,8 @@ void selector::remove(socket& sock, std::error_code& ec) noexcept {
         return;
     }
     const std::size_t index = static_cast<std::size_t>(entry - table.slots.data());
-    // Closed since add(), even if the object holds another socket now.
-    const bool still_open = sock.is_open() && sock.native_handle() == entry->native;
     // Unregistered even if the OS refuses (as Python does): the error is still reported.
-    ec = platform::selector_remove(*self.backend, entry->native, entry->what, index, still_open);
+    ec = platform::selector_remove(*self.backend, entry->native, entry->what, index, table.holds_its_socket(index));
     // An event of this socket still in the last result must not lead to it any more.
     for (selector_event& e : std::span(table.events.data(), table.event_count)) {
         if (e.sock == &sock) e = selector_event{};

@@ -86,37 +86,43 @@ public:
     std::vector<epoll_event> ready;
     std::vector<registration> registrations; // by key
     std::uint32_t adds = 0;
+    // The add numbers ran out and started again: before the next wait, every current
+    // registration is numbered anew in a new instance (register_anew), where no old
+    // registration can carry a number given again.
+    bool numbers_wrapped = false;
 };
 
 namespace {
 
-// A new epoll instance with the waker and every current registration, in place of one
-// that holds the registration of a socket closed while registered: the kernel keeps
-// that one as long as the socket's file is open elsewhere, and nothing else takes it
-// out. Where two current registrations share a descriptor number (one of them closed
-// before its remove()), the later add wins. On failure the old instance stays, and its
-// stale registration's reports go on being dropped.
-void register_anew(selector_backend& s) noexcept {
+// A new epoll instance with the waker and every current registration, numbered 1, 2, ...
+// in key order, in place of the old one: that drops the registration the kernel keeps
+// for a socket closed while registered but open elsewhere (which nothing else takes
+// out), and frees the add numbers. A socket closed since its add is left out (its
+// descriptor number may name another file now). On any failure the old instance and the
+// old numbers stay, and the error is returned.
+std::error_code register_anew(selector_backend& s, const selector_table& table) noexcept {
     const int fresh = ::epoll_create1(EPOLL_CLOEXEC);
-    if (fresh < 0) return;
-    if (control(fresh, EPOLL_CTL_ADD, as_fd(s.waker), EPOLLIN, waker_data)) {
+    if (fresh < 0) return last_error();
+    std::error_code ec = control(fresh, EPOLL_CTL_ADD, as_fd(s.waker), EPOLLIN, waker_data);
+    auto& all = s.registrations;
+    const auto kept = [&](std::size_t key) { return all[key].added != 0 && table.holds_its_socket(key); };
+    std::uint32_t number = 0;
+    for (std::size_t key = 0; key < all.size() && !ec; ++key) {
+        if (kept(key)) ec = control(fresh, EPOLL_CTL_ADD, all[key].fd, all[key].events, epoll_data(key, ++number));
+    }
+    if (ec) {
         ::close(fresh);
-        return;
+        return ec;
     }
-    const auto& all = s.registrations;
+    number = 0;
     for (std::size_t key = 0; key < all.size(); ++key) {
-        const selector_backend::registration& r = all[key];
-        if (r.fd < 0) continue;
-        const std::error_code ec = control(fresh, EPOLL_CTL_ADD, r.fd, r.events, epoll_data(key, r.added));
-        if (!ec || ec.value() != EEXIST) continue; // added, or closed before its remove()
-        for (std::size_t earlier = 0; earlier < key; ++earlier) {
-            const selector_backend::registration& e = all[earlier];
-            if (e.fd == r.fd && e.added < r.added)
-                (void)control(fresh, EPOLL_CTL_MOD, r.fd, r.events, epoll_data(key, r.added));
-        }
+        if (kept(key)) all[key].added = ++number;
     }
+    s.adds = number;
+    s.numbers_wrapped = false;
     ::close(s.epoll);
     s.epoll = fresh;
+    return {};
 }
 
 } // namespace
@@ -164,7 +170,10 @@ std::error_code selector_add(selector_backend& s, handle h, wait_for what, std::
         return make_error_code(errc::no_buffer_space);
     }
     selector_backend::registration& r = s.registrations[key];
-    if (++s.adds == 0) s.adds = 1; // 0 is a free key's: no report matches it
+    if (++s.adds == 0) { // 0 is a free key's: no report matches it
+        s.adds = 1;
+        s.numbers_wrapped = true;
+    }
     const selector_backend::registration entry{as_fd(h), epoll_events(what), s.adds};
     const std::error_code ec = control(s.epoll, EPOLL_CTL_ADD, entry.fd, entry.events, epoll_data(key, entry.added));
     if (ec) {
@@ -188,13 +197,17 @@ std::error_code selector_remove(selector_backend& s, handle h, wait_for, std::ui
     // A closed descriptor's number may be another socket's by now, which a EPOLL_CTL_DEL
     // would take out instead. Its registration has left the epoll set with it, unless
     // the socket is open elsewhere: then selector_wait drops its reports and, seeing
-    // one, registers everything anew without it.
+    // one, registers the rest anew without it.
     if (!is_open) return {};
     return control(s.epoll, EPOLL_CTL_DEL, as_fd(h), 0, 0);
 }
 
 std::span<const selector_event> selector_wait(selector_backend& s, selector_table& table, deadline until,
                                               std::error_code& ec) noexcept {
+    if (s.numbers_wrapped) {
+        ec = register_anew(s, table);
+        if (ec) return {};
+    }
     const int capacity = static_cast<int>(std::min<std::size_t>(s.ready.size(), INT_MAX));
     for (bool first = true;; first = false) {
         const int timeout = milliseconds_left(until);
@@ -205,26 +218,34 @@ std::span<const selector_event> selector_wait(selector_backend& s, selector_tabl
             ec = last_error();
             return {};
         }
-        // Nothing: the timeout ran out, or the clock's rounding woke us early (the loop
-        // top decides which).
-        if (count == 0) continue;
         selector_table::recorder events(table);
         const std::size_t keys = s.registrations.size();
         const selector_backend::registration* const current = s.registrations.data();
+        bool reported = false;
         bool woken = false;
         bool stale = false;
         for (const epoll_event& e : std::span(s.ready.data(), static_cast<std::size_t>(count))) {
             const std::uint64_t key = e.data.u64 & key_bits;
-            if (key < keys && e.data.u64 == epoll_data(key, current[key].added))
+            if (key < keys && e.data.u64 == epoll_data(key, current[key].added)) {
                 events.record(key, readiness_flags(e.events));
-            else if (e.data.u64 == waker_data)
+                reported = true;
+            } else if (e.data.u64 == waker_data) {
                 woken = true;
-            else
+            } else {
                 stale = true;
+            }
+        }
+        if (stale) {
+            // Failing that, the stale registration would end every wait at once: the
+            // error (too_many_open_files, no_buffer_space) is reported instead, and a
+            // wake-up stays for the next wait.
+            ec = register_anew(s, table);
+            if (ec) return {};
         }
         if (woken) drain_waker(s.waker);
-        if (stale) register_anew(s);
-        return events.finish();
+        if (reported || woken) return events.finish();
+        // Nothing, or only stale reports: the timeout ran out, or the clock's rounding
+        // woke us early (the loop top decides which).
     }
 }
 

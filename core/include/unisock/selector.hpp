@@ -23,8 +23,10 @@
 /// and be remove()d before it is closed, moved or destroyed. A socket closed while
 /// registered is no longer reported, and its entry stays until remove(). On Linux, one
 /// that another descriptor keeps open (a dup, a forked child's) stays in the kernel's
-/// epoll set and is reported until its remove(); the first select() that sees it after
-/// that registers the other sockets anew in a new epoll instance, without it.
+/// epoll set and may be reported until its remove(); after that its reports are
+/// dropped, and the first select() that sees one registers the open sockets anew in a
+/// new epoll instance (failing with too_many_open_files or no_buffer_space when the OS
+/// has no room for it).
 ///
 /// Backends: epoll on Linux (the cost of a select() grows with the ready sockets, not
 /// the registered ones), kqueue on macOS and the BSDs, and on Windows select() with

@@ -368,8 +368,9 @@ public:
     /// stop_grace to finish, closes the rest and returns once no thread, descriptor or
     /// coroutine of the server is left. A client that gave up while it waited in the
     /// backlog is skipped (accept's connection_aborted, connection_reset, and Wine's
-    /// not_connected). Errors of the listener itself end it with socket_error, except a process out of descriptors or buffers
-    /// (too_many_open_files, no_buffer_space: EMFILE, ENFILE, ENOBUFS, WSAEMFILE): then
+    /// not_connected). Errors of the listener itself end it with socket_error, except a
+    /// process out of descriptors or buffers (too_many_open_files, no_buffer_space:
+    /// EMFILE, ENFILE, ENOBUFS, WSAEMFILE): then
     /// accepting pauses (one log line when it pauses, one when it accepts again) and is
     /// retried every 100 ms while the clients already in are served; new clients wait in
     /// the backlog meanwhile. Call it once.

@@ -323,7 +323,6 @@ TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_does_not_end_ever
     sel.add(closed_early.first, unisock::wait_for::writable);
     closed_early.first.close();
     sel.remove(closed_early.first);
-    (void)sel.select(0s); // sees the stale registration's report, drops it
 
     std::atomic<bool> wake_sent{false};
     std::thread waker([&] {
@@ -331,11 +330,50 @@ TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_does_not_end_ever
         wake_sent = true;
         sel.wake();
     });
+    const auto began = std::chrono::steady_clock::now();
     const auto events = sel.select(20s);
     const bool returned_after_the_wake = wake_sent.load();
+    const auto waited = std::chrono::steady_clock::now() - began;
     waker.join();
     EXPECT_TRUE(events.empty());
     EXPECT_TRUE(returned_after_the_wake) << "select() returned before anything was ready or woke it";
+    EXPECT_LT(waited, 15s) << "select() ran to its timeout: the wake-up was lost";
+    EXPECT_TRUE(sel.select(0s).empty()) << "the stale registration is reported again";
+}
+
+// When the selector registers everything anew (a stale registration seen), a socket
+// closed but not yet removed is left out: its descriptor number may name another
+// socket by now, which must neither be reported as the closed one nor be refused when
+// it is added itself.
+TEST(posix_native, registering_anew_leaves_out_a_socket_closed_before_its_remove) {
+    unisock::selector sel;
+    unisock::socket_pair stale = unisock::socketpair();
+    const descriptor keeps_stale_open{::dup(fd_of(stale.first))};
+    ASSERT_GE(keeps_stale_open.fd, 0) << std::strerror(errno);
+    unisock::socket_pair closed = unisock::socketpair();
+    sel.add(closed.first, unisock::wait_for::readable);
+    const int closed_number = fd_of(closed.first);
+    closed.first.close(); // not removed yet
+    unisock::socket_pair other = unisock::socketpair();
+    if (fd_of(other.first) != closed_number && fd_of(other.second) != closed_number)
+        GTEST_SKIP() << "the OS did not reuse descriptor " << closed_number;
+    unisock::socket& reuser = fd_of(other.first) == closed_number ? other.first : other.second;
+    unisock::socket& reusers_peer = &reuser == &other.first ? other.second : other.first;
+    reusers_peer.sendall("x"); // the socket now under the closed one's number is readable
+
+    sel.add(stale.first, unisock::wait_for::writable);
+    stale.first.close();
+    sel.remove(stale.first); // its registration stays: the duplicate keeps the socket open
+    EXPECT_TRUE(sel.select(0s).empty()) << "the stale report is dropped, the closed socket not reported";
+    EXPECT_TRUE(sel.select(0s).empty()) << "the socket under the reused number is not the closed one";
+    std::error_code ec;
+    sel.add(reuser, unisock::wait_for::readable, nullptr, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    const auto events = sel.select(0s);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].sock, &reuser);
+    EXPECT_TRUE(events[0].readable);
+    sel.remove(closed.first);
 }
 
 // A registered socket closed (kept open by a duplicate), then the same object given a
