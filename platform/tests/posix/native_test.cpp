@@ -285,19 +285,28 @@ struct descriptor {
     }
 };
 
+// A registration that epoll keeps after its socket's close() and remove(): a duplicate
+// descriptor (as a forked child's would) keeps the socket open, and it is writable, so
+// every wait reports it.
+struct registration_left_behind {
+    unisock::socket_pair pair = unisock::socketpair();
+    descriptor duplicate{::dup(fd_of(pair.first))};
+
+    explicit registration_left_behind(unisock::selector& sel) {
+        if (duplicate.fd < 0) throw std::system_error(errno, std::generic_category(), "dup");
+        sel.add(pair.first, unisock::wait_for::writable);
+        pair.first.close();
+        sel.remove(pair.first);
+    }
+};
+
 // A socket closed while registered, but kept open by a duplicate descriptor (or a forked
 // child's): epoll keeps its registration and goes on reporting it under its old key. The
 // selector must not pass those reports off as the socket registered after it, nor write
 // more events than it has room for (the stale and the new one both ready).
 TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_is_not_taken_for_another_socket) {
     unisock::selector sel;
-    unisock::socket_pair closed_early = unisock::socketpair();
-    const descriptor duplicate{::dup(fd_of(closed_early.first))};
-    ASSERT_GE(duplicate.fd, 0) << std::strerror(errno);
-    sel.add(closed_early.first, unisock::wait_for::writable);
-    closed_early.first.close();
-    sel.remove(closed_early.first);
-
+    const registration_left_behind stale(sel);
     unisock::socket_pair fresh = unisock::socketpair();
     int marker = 0;
     sel.add(fresh.first, unisock::wait_for::writable, &marker);
@@ -315,14 +324,9 @@ TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_is_not_taken_for_
 // comes only after select() has been called.
 TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_does_not_end_every_wait_at_once) {
     unisock::selector sel;
-    unisock::socket_pair closed_early = unisock::socketpair();
-    const descriptor duplicate{::dup(fd_of(closed_early.first))};
-    ASSERT_GE(duplicate.fd, 0) << std::strerror(errno);
     unisock::socket_pair idle = unisock::socketpair();
     sel.add(idle.first, unisock::wait_for::readable);
-    sel.add(closed_early.first, unisock::wait_for::writable);
-    closed_early.first.close();
-    sel.remove(closed_early.first);
+    const registration_left_behind stale(sel);
 
     std::atomic<bool> wake_sent{false};
     std::thread waker([&] {
@@ -347,9 +351,6 @@ TEST(posix_native, a_registration_a_duplicate_descriptor_keeps_does_not_end_ever
 // it is added itself.
 TEST(posix_native, registering_anew_leaves_out_a_socket_closed_before_its_remove) {
     unisock::selector sel;
-    unisock::socket_pair stale = unisock::socketpair();
-    const descriptor keeps_stale_open{::dup(fd_of(stale.first))};
-    ASSERT_GE(keeps_stale_open.fd, 0) << std::strerror(errno);
     unisock::socket_pair closed = unisock::socketpair();
     sel.add(closed.first, unisock::wait_for::readable);
     const int closed_number = fd_of(closed.first);
@@ -361,9 +362,7 @@ TEST(posix_native, registering_anew_leaves_out_a_socket_closed_before_its_remove
     unisock::socket& reusers_peer = &reuser == &other.first ? other.second : other.first;
     reusers_peer.sendall("x"); // the socket now under the closed one's number is readable
 
-    sel.add(stale.first, unisock::wait_for::writable);
-    stale.first.close();
-    sel.remove(stale.first); // its registration stays: the duplicate keeps the socket open
+    const registration_left_behind stale(sel);
     EXPECT_TRUE(sel.select(0s).empty()) << "the stale report is dropped, the closed socket not reported";
     EXPECT_TRUE(sel.select(0s).empty()) << "the socket under the reused number is not the closed one";
     std::error_code ec;
