@@ -130,18 +130,13 @@ void run_against_library_engine(unisock::tcp_server_options options, const std::
 
 TEST_F(S43_Slowloris, AsyncEngineKeepsAnsweringAWellBehavedClient) {
     SKIP_ANOTHER_ASYNC_SERVER_UNDER_WINE();
-    unisock::tcp_server_options options;
-    options.engine = unisock::engine::async;
-    options.threads = 2;
-    run_against_library_engine(options, "async engine, 2 threads");
+    run_against_library_engine({.engine = unisock::engine::async, .threads = 2}, "async engine, 2 threads");
 }
 
 TEST_F(S43_Slowloris, ThreadedEngineKeepsAnsweringAWellBehavedClient) {
-    unisock::tcp_server_options options;
-    options.engine = unisock::engine::threaded;
     // A thread each for the slow connections, and room for the well-behaved client.
-    options.max_connections = slow_connection_count() + 16;
-    run_against_library_engine(options, "threaded engine");
+    run_against_library_engine({.engine = unisock::engine::threaded, .max_connections = slow_connection_count() + 16},
+                               "threaded engine");
 }
 
 // The example server's descriptors once it has served a client and closed it: a server

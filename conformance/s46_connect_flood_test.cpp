@@ -140,34 +140,25 @@ void flood(unisock::tcp_server_options options, const std::string& name, flood_o
 
 TEST_F(S46_ConnectFlood, AsyncEngineServesEveryOne) {
     SKIP_ANOTHER_ASYNC_SERVER_UNDER_WINE();
-    unisock::tcp_server_options options;
-    options.engine = unisock::engine::async;
-    options.threads = 2;
-    options.max_connections = 4096;
     flood_outcome outcome;
-    flood(options, "async engine, 2 threads", outcome);
+    flood({.engine = unisock::engine::async, .max_connections = 4096, .threads = 2}, "async engine, 2 threads",
+          outcome);
     if (HasFatalFailure() || IsSkipped()) return;
     EXPECT_EQ(outcome.served, flood_size());
 }
 
 TEST_F(S46_ConnectFlood, ThreadedEngineAtItsMaximumMakesTheRestWaitAndServesEveryOne) {
-    unisock::tcp_server_options options;
-    options.engine = unisock::engine::threaded;
-    options.max_connections = 100;
-    options.when_full = unisock::over_limit::wait;
     flood_outcome outcome;
-    flood(options, "threaded engine, 100 at most, the rest wait", outcome);
+    flood({.engine = unisock::engine::threaded, .max_connections = 100, .when_full = unisock::over_limit::wait},
+          "threaded engine, 100 at most, the rest wait", outcome);
     if (HasFatalFailure() || IsSkipped()) return;
     EXPECT_EQ(outcome.served, flood_size());
 }
 
 TEST_F(S46_ConnectFlood, ThreadedEngineAtItsMaximumTurnsTheRestAwayCleanly) {
-    unisock::tcp_server_options options;
-    options.engine = unisock::engine::threaded;
-    options.max_connections = 100;
-    options.when_full = unisock::over_limit::refuse;
     flood_outcome outcome;
-    flood(options, "threaded engine, 100 at most, the rest refused", outcome);
+    flood({.engine = unisock::engine::threaded, .max_connections = 100, .when_full = unisock::over_limit::refuse},
+          "threaded engine, 100 at most, the rest refused", outcome);
     if (HasFatalFailure() || IsSkipped()) return;
     // Which ones are refused depends on how fast the handlers free their slots.
     EXPECT_GE(outcome.served, 1u);
